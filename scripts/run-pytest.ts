@@ -1,0 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { ensurePythonEnv, projectRoot, requireJava } from './lib/python-env.js';
+
+const python = ensurePythonEnv({ quiet: true });
+requireJava();
+const result = spawnSync(python, ['-m', 'pytest', 'glue/tests', ...process.argv.slice(2)], { stdio: 'inherit', cwd: projectRoot });
+// pytest exits 5 when it collected no tests: that is a failure of the suite, not a pass.
+if (result.status === 5) console.error('pytest: no tests were collected under glue/tests');
+process.exit(result.status ?? 1);
