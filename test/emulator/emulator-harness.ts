@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { awsClientConfig } from '../../emulator/dev-env/aws-config.js';
+import { startEmulatorServices, type EmulatorServices, type EmulatorServicesConfig } from '../../emulator/dev-env/emulator-services.js';
+import { startMoto } from '../../emulator/dev-env/moto-process.js';
+import { sparkSubmitPath } from '../../emulator/glue-runner/spark-submit-path.js';
+import { venvDir, venvPython } from '../../scripts/lib/python-env.js';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Harness {
+  services: EmulatorServices;
+  stateDir: string;
+  /** Client configuration for the gateway, as a developer's SDK would use it. */
+  aws: ReturnType<typeof awsClientConfig>;
+  close(): Promise<void>;
+}
+
+/** A moto and the emulator services on free ports with a private state folder. */
+export async function startHarness(overrides: Partial<EmulatorServicesConfig> = {}): Promise<Harness> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'sdp-emulator-'));
+  const moto = await startMoto({ python: venvPython, port: await freePort(), logFile: join(stateDir, 'moto.log') });
+  const services = await startEmulatorServices({
+    stateDir, motoUrl: moto.url, gatewayPort: await freePort(), region: 'us-east-1',
+    python: venvPython, sparkSubmit: sparkSubmitPath(venvDir), ...overrides,
+  });
+  return {
+    services, stateDir,
+    aws: awsClientConfig({ endpoint: services.gatewayUrl, region: 'us-east-1' }),
+    async close() {
+      await services.stop();
+      process.kill(moto.pid, 'SIGTERM');
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Lambda code package holding one index.js. */
+export function handlerZip(source: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'sdp-handler-'));
+  execFileSync('python3', ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]+"/code.zip","w"); z.writestr("index.js", sys.argv[2]); z.close()', dir, source]);
+  const zip = readFileSync(join(dir, 'code.zip'));
+  rmSync(dir, { recursive: true, force: true });
+  return zip;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

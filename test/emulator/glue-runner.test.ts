@@ -1,0 +1,116 @@
+import { CreateJobCommand, GetJobRunCommand, GetJobRunsCommand, BatchStopJobRunCommand, GlueClient, StartJobRunCommand, ConcurrentRunsExceededException } from '@aws-sdk/client-glue';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, waitFor, type Harness } from './emulator-harness.js';
+
+const bucket = 'glue-runner-test';
+let harness: Harness;
+let glue: GlueClient;
+let s3: S3Client;
+
+async function defineJob(options: { name: string; script: string; maxConcurrentRuns?: number; timeoutMinutes?: number; type?: string }) {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `scripts/${options.name}.py`, Body: options.script }));
+  await glue.send(new CreateJobCommand({
+    Name: options.name, Role: 'arn:aws:iam::123456789012:role/glue',
+    Command: { Name: options.type ?? 'pythonshell', ScriptLocation: `s3://${bucket}/scripts/${options.name}.py`, PythonVersion: '3' },
+    DefaultArguments: { '--greeting': 'hello', '--output_uri': `s3://${bucket}/out/` },
+    ExecutionProperty: { MaxConcurrentRuns: options.maxConcurrentRuns ?? 1 },
+    Timeout: options.timeoutMinutes ?? 10,
+    GlueVersion: '5.0',
+  }));
+}
+
+async function finalRun(jobName: string, runId: string) {
+  return waitFor(`run ${runId} to end`, async () => {
+    const { JobRun } = await glue.send(new GetJobRunCommand({ JobName: jobName, RunId: runId }));
+    return ['STARTING', 'RUNNING', 'STOPPING'].includes(JobRun!.JobRunState!) ? undefined : JobRun!;
+  }, 120_000);
+}
+
+beforeAll(async () => {
+  // One emulated minute of job Timeout lasts 1 s here.
+  harness = await startHarness({ glueMinuteMs: 1000 });
+  glue = new GlueClient(harness.aws);
+  s3 = new S3Client(harness.aws);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+});
+
+afterAll(async () => harness?.close());
+
+describe('glue runner', () => {
+  it('runs the registered script with default arguments merged with the run arguments', async () => {
+    await defineJob({
+      name: 'echo',
+      script: 'import json, sys\nargs = dict(zip(sys.argv[1::2], sys.argv[2::2]))\nprint(json.dumps(args))\n',
+    });
+    const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'echo', Arguments: { '--greeting': 'hi', '--extra': '1' } }));
+    const { JobRun: starting } = await glue.send(new GetJobRunCommand({ JobName: 'echo', RunId: JobRunId }));
+    expect(['STARTING', 'RUNNING']).toContain(starting!.JobRunState);
+    const run = await finalRun('echo', JobRunId!);
+    expect(run.JobRunState).toBe('SUCCEEDED');
+    expect(run.Arguments).toEqual({ '--greeting': 'hi', '--extra': '1' });
+    expect(run.CompletedOn).toBeInstanceOf(Date);
+    const { JobRuns } = await glue.send(new GetJobRunsCommand({ JobName: 'echo' }));
+    expect(JobRuns!.map((listed) => listed.Id)).toEqual([JobRunId]);
+  });
+
+  it('reports FAILED with the exception of a script that raises', async () => {
+    await defineJob({ name: 'raises', script: 'raise ValueError("input file has no order_id column")\n' });
+    const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'raises' }));
+    const run = await finalRun('raises', JobRunId!);
+    expect(run.JobRunState).toBe('FAILED');
+    expect(run.ErrorMessage).toBe('ValueError: input file has no order_id column');
+  });
+
+  it('refuses a run past MaxConcurrentRuns and stops a run on request', async () => {
+    await defineJob({ name: 'sleeps', script: 'import time\ntime.sleep(60)\n' });
+    const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'sleeps' }));
+    await expect(glue.send(new StartJobRunCommand({ JobName: 'sleeps' }))).rejects.toBeInstanceOf(ConcurrentRunsExceededException);
+    const stop = await glue.send(new BatchStopJobRunCommand({ JobName: 'sleeps', JobRunIds: [JobRunId!, 'jr_unknown'] }));
+    expect(stop.SuccessfulSubmissions).toEqual([{ JobName: 'sleeps', JobRunId }]);
+    expect(stop.Errors!.map((error) => error.JobRunId)).toEqual(['jr_unknown']);
+    expect((await finalRun('sleeps', JobRunId!)).JobRunState).toBe('STOPPED');
+    const { JobRunId: next } = await glue.send(new StartJobRunCommand({ JobName: 'sleeps' }));
+    await glue.send(new BatchStopJobRunCommand({ JobName: 'sleeps', JobRunIds: [next!] }));
+    expect((await finalRun('sleeps', next!)).JobRunState).toBe('STOPPED');
+  });
+
+  it('ends a run that exceeds its timeout with TIMEOUT', async () => {
+    await defineJob({ name: 'slow', script: 'import time\ntime.sleep(60)\n', timeoutMinutes: 1 });
+    const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'slow' }));
+    const run = await finalRun('slow', JobRunId!);
+    expect(run.JobRunState).toBe('TIMEOUT');
+    expect(run.ExecutionTime).toBeLessThan(10);
+  });
+
+  it('answers EntityNotFoundException for a job that does not exist', async () => {
+    await expect(glue.send(new StartJobRunCommand({ JobName: 'missing' }))).rejects.toMatchObject({ name: 'EntityNotFoundException' });
+  });
+
+  it('runs a PySpark script in local mode that reads and writes s3:// paths', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'in/data.csv', Body: 'id,amount\n1,10\n2,32\n' }));
+    await defineJob({
+      name: 'spark', type: 'glueetl', maxConcurrentRuns: 2, timeoutMinutes: 120,
+      script: [
+        'import sys',
+        'from pyspark.sql import SparkSession',
+        'args = dict(zip(sys.argv[1::2], sys.argv[2::2]))',
+        'spark = SparkSession.builder.getOrCreate()',
+        'df = spark.read.option("header", True).csv(args["--input_uri"])',
+        'df.selectExpr("sum(cast(amount as int)) as total").coalesce(1).write.mode("overwrite").json(args["--output_uri"] + "total")',
+        '',
+      ].join('\n'),
+    });
+    const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'spark', Arguments: { '--input_uri': `s3://${bucket}/in/data.csv` } }));
+    const run = await finalRun('spark', JobRunId!);
+    expect(run.ErrorMessage).toBeUndefined();
+    expect(run.JobRunState).toBe('SUCCEEDED');
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'out/total/' }));
+    const keys = (listed.Contents ?? []).map((object) => object.Key!);
+    expect(keys.some((key) => key.endsWith('.crc') || key.endsWith('_SUCCESS'))).toBe(false);
+    const part = keys.find((key) => /part-.*\.json$/.test(key));
+    const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: part! }))).Body!.transformToString();
+    expect(JSON.parse(body)).toEqual({ total: 42 });
+  }, 120_000);
+});
