@@ -1,0 +1,1 @@
+"""Pure DataFrame transforms that clean raw sales CSV records (docs/data-contract.md)."""
