@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateJobCommand, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, InvokeCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handlerZip, startHarness, waitFor, type Harness } from './emulator-harness.js';
+
+let harness: Harness;
+let lambda: LambdaClient;
+let sqs: SQSClient;
+let roleArn: string;
+
+async function createQueue(name: string, attributes: Record<string, string> = {}) {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+}
+
+async function createFunction(name: string, source: string, options: { timeout?: number; environment?: Record<string, string> } = {}) {
+  await lambda.send(new CreateFunctionCommand({
+    FunctionName: name, Runtime: 'nodejs20.x', Role: roleArn, Handler: 'index.handler',
+    Code: { ZipFile: handlerZip(source) }, Timeout: options.timeout ?? 10, Environment: { Variables: options.environment ?? {} },
+  }));
+}
+
+function logLines(functionName: string): Record<string, unknown>[] {
+  return readFileSync(harness.services.invoker.logFile(functionName), 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+}
+
+beforeAll(async () => {
+  harness = await startHarness({ asyncRetryDelaysMs: [100, 200] });
+  lambda = new LambdaClient(harness.aws);
+  sqs = new SQSClient(harness.aws);
+  const { Role } = await new IAMClient(harness.aws).send(new CreateRoleCommand({ RoleName: 'lambda', AssumeRolePolicyDocument: '{}' }));
+  roleArn = Role!.Arn!;
+});
+
+afterAll(async () => harness?.close());
+
+describe('lambda runtime', () => {
+  it('deletes the succeeded messages of a batch and sends a failing one to the dead-letter queue after maxReceiveCount receives', async () => {
+    const dlq = await createQueue('ingest-dlq');
+    const queue = await createQueue('ingest', {
+      VisibilityTimeout: '1',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
+    });
+    await createFunction('batch', `
+      exports.handler = async (event) => {
+        for (const record of event.Records) console.log(JSON.stringify({ message: 'received', body: record.body, stage: process.env.STAGE }));
+        return { batchItemFailures: event.Records.filter((r) => r.body === 'bad').map((r) => ({ itemIdentifier: r.messageId })) };
+      };`, { environment: { STAGE: 'local' } });
+    await lambda.send(new CreateEventSourceMappingCommand({
+      FunctionName: 'batch', EventSourceArn: queue.arn, BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'],
+    }));
+    await sqs.send(new SendMessageBatchCommand({
+      QueueUrl: queue.url, Entries: ['good-1', 'bad', 'good-2'].map((body, index) => ({ Id: String(index), MessageBody: body })),
+    }));
+    const dead = await waitFor('the failing message in the dead-letter queue', async () => {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 1 }));
+      return Messages?.[0];
+    });
+    expect(dead.Body).toBe('bad');
+    const received = logLines('batch').filter((line) => line.message === 'received');
+    expect(received.filter((line) => line.body === 'bad')).toHaveLength(2);
+    expect(received.filter((line) => line.body === 'good-1')).toHaveLength(1);
+    expect(received.every((line) => line.stage === 'local')).toBe(true);
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+  });
+
+  it('kills a handler that exceeds the function timeout', async () => {
+    await createFunction('slow', 'exports.handler = () => new Promise((resolve) => setTimeout(resolve, 10000));', { timeout: 1 });
+    const started = Date.now();
+    const answer = await lambda.send(new InvokeCommand({ FunctionName: 'slow', Payload: Buffer.from('{}') }));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(answer.FunctionError).toBe('Unhandled');
+    expect(JSON.parse(Buffer.from(answer.Payload!).toString())).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' });
+  });
+
+  it('delivers a Glue job state change to a rule target with two retries, then to the on-failure destination', async () => {
+    const failures = await createQueue('loader-failures');
+    await createFunction('loader', `
+      exports.handler = async (event) => {
+        console.log(JSON.stringify({ message: 'loading', state: event.detail.state }));
+        throw new Error('warehouse unavailable');
+      };`);
+    await lambda.send(new PutFunctionEventInvokeConfigCommand({
+      FunctionName: 'loader', MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: failures.arn } },
+    }));
+    const events = new EventBridgeClient(harness.aws);
+    await events.send(new PutRuleCommand({
+      Name: 'glue-failed', EventPattern: JSON.stringify({ source: ['aws.glue'], 'detail-type': ['Glue Job State Change'], detail: { state: ['FAILED', 'SUCCEEDED'], jobName: ['failing'] } }),
+    }));
+    await events.send(new PutTargetsCommand({ Rule: 'glue-failed', Targets: [{ Id: 'loader', Arn: 'arn:aws:lambda:us-east-1:123456789012:function:loader' }] }));
+    const s3 = new S3Client(harness.aws);
+    await s3.send(new CreateBucketCommand({ Bucket: 'events-test' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'events-test', Key: 'job.py', Body: 'raise RuntimeError("bad input")\n' }));
+    const glue = new GlueClient(harness.aws);
+    await glue.send(new CreateJobCommand({ Name: 'failing', Role: roleArn, Command: { Name: 'pythonshell', ScriptLocation: 's3://events-test/job.py' } }));
+    const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'failing' }));
+    const record = await waitFor('the on-failure destination record', async () => {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: failures.url, WaitTimeSeconds: 1 }));
+      return Messages?.[0] && JSON.parse(Messages[0].Body!);
+    });
+    expect(record.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+    expect(record.requestPayload).toMatchObject({
+      source: 'aws.glue', 'detail-type': 'Glue Job State Change',
+      detail: { jobName: 'failing', state: 'FAILED', jobRunId: JobRunId, severity: 'ERROR', message: 'RuntimeError: bad input' },
+    });
+    expect(record.responsePayload).toMatchObject({ errorType: 'Error', errorMessage: 'warehouse unavailable' });
+    expect(logLines('loader').filter((line) => line.message === 'loading')).toHaveLength(3);
+  });
+});
