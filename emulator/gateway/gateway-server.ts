@@ -20,6 +20,8 @@ export interface GatewayOptions {
   log?: (message: string) => void;
 }
 
+/** Answered by the gateway itself, so `dev:status` can tell it from moto. */
+export const healthPath = '/_emulator/health';
 const glueOperations = new Set(['StartJobRun', 'GetJobRun', 'GetJobRuns', 'BatchStopJobRun']);
 const functionCodePath = /^\/2015-03-31\/functions(\/[^/]+\/code)?\/?$/;
 const invokePath = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
@@ -59,6 +61,7 @@ export class GatewayServer {
     const target = String(req.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
     const path = (req.url ?? '/').split('?')[0]!;
+    if (path === healthPath) return sendJson(res, 200, { status: 'ok' });
     if (service === 'AWSGlue' && glueOperations.has(operation)) return this.serveGlue(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
     if (service === 'RedshiftData') {
       if (!this.options.redshiftDataUrl) return sendJson(res, 503, { __type: 'InternalServerException', Message: 'the Redshift Data API emulator is not running: start it with `npm run dev:up`' });

@@ -1,4 +1,4 @@
-import { createReadStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
@@ -16,6 +16,8 @@ export class S3Mount {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, await object.Body!.transformToByteArray());
+      // The job records the source's modification time as lineage: keep S3's, not the download's.
+      if (object.LastModified) utimesSync(target, object.LastModified, object.LastModified);
       return true;
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;

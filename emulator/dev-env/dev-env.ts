@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { healthPath } from '../gateway/gateway-server.js';
+import { sparkSubmitPath } from '../glue-runner/spark-submit-path.js';
+import { defaultPorts, devPaths } from './dev-paths.js';
+import type { EmulatorServicesConfig } from './emulator-services.js';
+import { isPortOpen, PortInUseError, startMoto, waitForHttp } from './moto-process.js';
+
+const emulatorMain = join(dirname(fileURLToPath(import.meta.url)), 'emulator-main.ts');
+
+export interface DevEnvConfig {
+  stateDir: string;
+  region: string;
+  python: string;
+  venvDir: string;
+  ports: { gateway: number; moto: number };
+  redshiftDataUrl?: string;
+}
+
+export interface ComponentStatus {
+  name: string;
+  pid?: number;
+  url: string;
+  healthy: boolean;
+}
+
+function readPid(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8'));
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function isAlive(pid: number | undefined): pid is number {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A child that exited but was not reaped yet (e.g. when started by a test process) counts as stopped.
+  const stat = `/proc/${pid}/stat`;
+  return !(existsSync(stat) && readFileSync(stat, 'utf8').split(') ')[1]?.startsWith('Z'));
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function components(config: DevEnvConfig) {
+  const paths = devPaths(config.stateDir);
+  return [
+    { name: 'moto', url: `http://127.0.0.1:${config.ports.moto}`, health: '/moto-api/', pidFile: paths.pidFile('moto') },
+    { name: 'emulator', url: `http://127.0.0.1:${config.ports.gateway}`, health: healthPath, pidFile: paths.pidFile('emulator') },
+  ];
+}
+
+export async function status(config: DevEnvConfig): Promise<ComponentStatus[]> {
+  return Promise.all(components(config).map(async (component) => {
+    const pid = readPid(component.pidFile);
+    return { name: component.name, pid: isAlive(pid) ? pid : undefined, url: component.url, healthy: isAlive(pid) && await answers(component.url + component.health) };
+  }));
+}
+
+/**
+ * Starts what is not running yet: moto (the control plane), then the emulator process (gateway, Lambda
+ * runtime, Glue runner). Returns whether moto started empty, in which case resources must be created again.
+ */
+export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boolean; gatewayUrl: string }> {
+  const paths = devPaths(config.stateDir);
+  mkdirSync(paths.logs, { recursive: true });
+  mkdirSync(paths.pids, { recursive: true });
+  const [moto, emulator] = await status(config);
+  let freshControlPlane = false;
+  if (!moto!.healthy) {
+    await stopComponent(paths.pidFile('moto'));
+    const started = await startMoto({ python: config.python, port: config.ports.moto, logFile: paths.logFile('moto'), detached: true });
+    writeFileSync(paths.pidFile('moto'), String(started.pid));
+    freshControlPlane = true;
+  }
+  if (!emulator!.healthy) {
+    await stopComponent(paths.pidFile('emulator'));
+    if (!(await portFreed(config.ports.gateway, 3000))) {
+      throw new PortInUseError(`port ${config.ports.gateway} on 127.0.0.1 is already in use, so the emulator gateway cannot start there: stop what uses it or set another port`);
+    }
+    const servicesConfig: EmulatorServicesConfig = {
+      stateDir: config.stateDir, motoUrl: moto!.url, gatewayPort: config.ports.gateway, region: config.region,
+      python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), redshiftDataUrl: config.redshiftDataUrl,
+    };
+    const log = openSync(paths.logFile('emulator'), 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', emulatorMain, JSON.stringify(servicesConfig)], {
+      detached: true, stdio: ['ignore', log, log],
+    });
+    child.unref();
+    writeFileSync(paths.pidFile('emulator'), String(child.pid));
+    await waitForHttp(emulator!.url + healthPath, 20_000).catch((error) => {
+      throw new Error(`the emulator did not start: ${(error as Error).message}; see ${paths.logFile('emulator')}`);
+    });
+  }
+  return { freshControlPlane, gatewayUrl: emulator!.url };
+}
+
+/** Stops every component and waits until none of their processes is left. */
+export async function down(config: DevEnvConfig): Promise<void> {
+  const paths = devPaths(config.stateDir);
+  // The emulator first: it stops running jobs, whose uploads still need moto.
+  for (const component of [...components(config)].reverse()) await stopComponent(component.pidFile);
+  rmSync(paths.endpoints, { force: true });
+}
+
+/** A process that just died may hold its port for a moment. */
+async function portFreed(port: number, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (await isPortOpen(port)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
+async function stopComponent(pidFile: string): Promise<void> {
+  const pid = readPid(pidFile);
+  if (isAlive(pid)) {
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** Detached components lead their own process group, so children (werkzeug reloaders, node) go too. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function wipe(config: DevEnvConfig): void {
+  rmSync(config.stateDir, { recursive: true, force: true });
+}
+
+export { defaultPorts };

@@ -1,0 +1,16 @@
+import { join } from 'node:path';
+
+/** Layout of the git-ignored state folder of the local stage. */
+export function devPaths(stateDir: string) {
+  return {
+    stateDir,
+    logs: join(stateDir, 'logs'),
+    pids: join(stateDir, 'pids'),
+    endpoints: join(stateDir, 'endpoints.json'),
+    terraform: join(stateDir, 'terraform'),
+    pidFile: (component: string) => join(stateDir, 'pids', `${component}.pid`),
+    logFile: (component: string) => join(stateDir, 'logs', `${component}.log`),
+  };
+}
+
+export const defaultPorts = { gateway: 4566, moto: 4567 };

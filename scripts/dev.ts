@@ -1,0 +1,64 @@
+// `npm run dev:up [-- --fresh]`, `dev:down`, `dev:status`: the offline AWS of the local stage.
+import { join } from 'node:path';
+import { defaultPorts, down, status, up, wipe, type DevEnvConfig } from '../emulator/dev-env/dev-env.js';
+import { devPaths } from '../emulator/dev-env/dev-paths.js';
+import { writeEndpoints } from '../emulator/dev-env/endpoints-file.js';
+import { ensurePythonEnv, PrerequisiteError, projectRoot, requireJava, venvDir } from './lib/python-env.js';
+
+const [command, ...flags] = process.argv.slice(2);
+
+function config(python: string): DevEnvConfig {
+  return {
+    stateDir: join(projectRoot, '.dev'),
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    python,
+    venvDir,
+    ports: { gateway: Number(process.env.EMULATOR_PORT ?? defaultPorts.gateway), moto: Number(process.env.EMULATOR_MOTO_PORT ?? defaultPorts.moto) },
+  };
+}
+
+async function printStatus(devConfig: DevEnvConfig): Promise<boolean> {
+  const components = await status(devConfig);
+  for (const component of components) {
+    console.log(`${component.name.padEnd(10)} ${component.healthy ? 'healthy ' : component.pid ? 'unhealthy' : 'stopped '} ${component.url}${component.pid ? `  pid ${component.pid}` : ''}`);
+  }
+  return components.every((component) => component.healthy);
+}
+
+async function main(): Promise<number> {
+  switch (command) {
+    case 'up': {
+      const started = Date.now();
+      const python = ensurePythonEnv({ quiet: true });
+      requireJava();
+      const devConfig = config(python);
+      if (flags.includes('--fresh')) {
+        await down(devConfig);
+        wipe(devConfig);
+      }
+      const { gatewayUrl } = await up(devConfig);
+      writeEndpoints(devPaths(devConfig.stateDir).endpoints, { gatewayUrl, region: devConfig.region, outputs: {} });
+      await printStatus(devConfig);
+      console.log(`\nready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(`export AWS_ENDPOINT_URL=${gatewayUrl} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${devConfig.region} AWS_DEFAULT_REGION=${devConfig.region}`);
+      return 0;
+    }
+    case 'down':
+      await down(config(''));
+      console.log('local stage stopped');
+      return 0;
+    case 'status':
+      return (await printStatus(config(''))) ? 0 : 1;
+    default:
+      console.error(`dev: unknown command ${JSON.stringify(command)}: use up [--fresh], down or status`);
+      return 2;
+  }
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (!(error instanceof PrerequisiteError) && !(error instanceof Error)) throw error;
+  console.error(`dev ${command}: ${error.message}`);
+  process.exitCode = 1;
+}

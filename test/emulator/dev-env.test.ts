@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { down, status, up, type DevEnvConfig } from '../../emulator/dev-env/dev-env.js';
+import { PortInUseError } from '../../emulator/dev-env/moto-process.js';
+import { venvDir, venvPython } from '../../scripts/lib/python-env.js';
+import { freePort } from './emulator-harness.js';
+
+let config: DevEnvConfig;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  config = {
+    stateDir: mkdtempSync(join(tmpdir(), 'sdp-dev-env-')), region: 'us-east-1', python: venvPython, venvDir,
+    ports: { gateway: await freePort(), moto: await freePort() },
+  };
+});
+
+afterAll(async () => {
+  await down(config);
+  rmSync(config.stateDir, { recursive: true, force: true });
+});
+
+describe('dev environment', () => {
+  it('starts, reuses what runs, restarts what died and stops everything', async () => {
+    const first = await up(config);
+    expect(first.freshControlPlane).toBe(true);
+    const running = await status(config);
+    expect(running.map((component) => [component.name, component.healthy])).toEqual([['moto', true], ['emulator', true]]);
+    const [moto, emulator] = running.map((component) => component.pid!);
+
+    expect((await up(config)).freshControlPlane).toBe(false);
+    expect((await status(config)).map((component) => component.pid)).toEqual([moto, emulator]);
+
+    process.kill(emulator!, 'SIGKILL');
+    await up(config);
+    const restarted = await status(config);
+    expect(restarted[0]!.pid).toBe(moto);
+    expect(restarted[1]!.pid).not.toBe(emulator);
+    expect(restarted[1]!.healthy).toBe(true);
+
+    await down(config);
+    expect((await status(config)).every((component) => !component.healthy && component.pid === undefined)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([moto, restarted[1]!.pid].filter((pid) => alive(pid!))).toEqual([]);
+  });
+
+  it('names the port that is already taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(config.ports.gateway, '127.0.0.1', resolve));
+    try {
+      const attempt = up(config);
+      await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+      await expect(attempt).rejects.toThrow(`port ${config.ports.gateway}`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
