@@ -93,8 +93,13 @@ def _data_records(spark: SparkSession, input_uri: str) -> DataFrame:
     lines = spark.read.text(input_uri).persist(StorageLevel.MEMORY_AND_DISK)
     numbered = rec.number_lines(lines, rec.partition_offsets(rec.partition_stats(lines))).persist(StorageLevel.MEMORY_AND_DISK)
     records = rec.assemble_records(numbered, rec.record_start_carry(numbered))
-    return records.where(F.col("source_line") > 1).withColumn(
-        "invalid_utf8", F.col("record").contains("\ufffd").cast("int")
+    # Spark keeps invalid UTF-8 bytes as they are; a round trip through Java strings turns each into
+    # U+FFFD, so every output holds valid text and the difference tells which records had bad bytes.
+    repaired = F.decode(F.encode(F.col("record"), "UTF-8"), "UTF-8")
+    return (
+        records.where(F.col("source_line") > 1)
+        .withColumn("invalid_utf8", (repaired != F.col("record")).cast("int"))
+        .withColumn("record", repaired)
     )
 
 

@@ -16,9 +16,11 @@ from pyspark.sql import functions as F
 # Possessive quantifiers keep the Java regex linear on hostile input.
 FIELD = r'(?:"(?:[^"]|"")*+"|[^",\n]*+)'
 WELL_FORMED_RECORD = rf"^{FIELD}(?:,{FIELD})*+$"
-FIELD_IN_RECORD = r'(?:^|,)("(?:[^"]|"")*+"|[^",\n]*+)'
+# Matched against "," + record, so every match consumes its comma: a leading empty field is not skipped
+# the way a zero-length match at the start would be.
+FIELD_AFTER_COMMA = r',("(?:[^"]|"")*+"|[^",\n]*+)'
 
-_PY_FIELD = re.compile(r'(?:^|,)("(?:[^"]|"")*"|[^",\n]*)')
+_PY_FIELD_AFTER_COMMA = re.compile(r',("(?:[^"]|"")*"|[^",\n]*)')
 
 
 def quote_count(value: Column) -> Column:
@@ -103,7 +105,7 @@ def assemble_records(numbered: DataFrame, carry: list[tuple[int, int]]) -> DataF
 
 def split_fields(records: DataFrame) -> DataFrame:
     """Adds `well_formed` (strict RFC 4180 shape) and `fields` (unquoted values) to each record."""
-    raw_fields = F.regexp_extract_all(F.col("record"), F.lit(FIELD_IN_RECORD), 1)
+    raw_fields = F.regexp_extract_all(F.concat(F.lit(","), F.col("record")), F.lit(FIELD_AFTER_COMMA), 1)
     unquoted = F.transform(
         raw_fields,
         lambda field: F.when(
@@ -120,7 +122,7 @@ def split_header(text: str) -> list[str] | None:
     if not re.fullmatch(r'(?:"(?:[^"]|"")*"|[^",\n]*)(?:,(?:"(?:[^"]|"")*"|[^",\n]*))*', text):
         return None
     values = []
-    for match in _PY_FIELD.finditer(text):
+    for match in _PY_FIELD_AFTER_COMMA.finditer("," + text):
         value = match.group(1)
         values.append(value[1:-1].replace('""', '"') if value.startswith('"') else value)
     return values

@@ -19,7 +19,8 @@ def without_null_tokens(raw: Column) -> Column:
 
 
 def collapsed_text(value: Column) -> Column:
-    return F.regexp_replace(F.trim(value), r"\s+", " ")
+    """Runs of whitespace (line breaks included) as one space, then trimmed."""
+    return F.trim(F.regexp_replace(value, r"\s+", " "))
 
 
 def parse_date(value: Column) -> Column:

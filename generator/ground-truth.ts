@@ -1,0 +1,120 @@
+import { formatCents, formatUnits } from './money.js';
+
+/** One clean order line as the job must produce it (docs/data-contract.md). */
+export interface CleanLine {
+  order_id: string;
+  line_id: string | null;
+  line_key: string;
+  order_date: string;
+  customer_id: string;
+  customer_name: string | null;
+  customer_email: string | null;
+  product_id: string;
+  product_name: string | null;
+  category: string | null;
+  quantity: number;
+  unitPriceUnits: number;
+  discountUnits: number;
+  totalCents: number;
+  country: string | null;
+  city: string | null;
+  payment_method: string | null;
+  sales_channel: string | null;
+}
+
+export const QUALITY_COUNTS = ['invalid_emails', 'unknown_countries', 'unknown_payment_methods', 'unknown_sales_channels', 'truncated_values'] as const;
+export type QualityCount = (typeof QUALITY_COUNTS)[number];
+
+/** The columns in the truth file and in the job's Parquet, in contract order. */
+export function cleanRowJson(line: CleanLine, sourceLine: number): Record<string, string | number | null> {
+  return {
+    order_id: line.order_id,
+    line_id: line.line_id,
+    line_key: line.line_key,
+    order_date: line.order_date,
+    customer_id: line.customer_id,
+    customer_name: line.customer_name,
+    customer_email: line.customer_email,
+    product_id: line.product_id,
+    product_name: line.product_name,
+    category: line.category,
+    quantity: line.quantity,
+    unit_price: formatUnits(line.unitPriceUnits),
+    discount: formatUnits(line.discountUnits),
+    total_amount: formatCents(line.totalCents),
+    country: line.country,
+    city: line.city,
+    payment_method: line.payment_method,
+    sales_channel: line.sales_channel,
+    source_line: sourceLine,
+  };
+}
+
+interface Totals {
+  lines: number;
+  units: number;
+  revenueCents: number;
+  orders?: Set<string> | number;
+}
+
+/** Exact aggregates of the clean rows, in memory bounded by the catalogue (not by the row count). */
+export class Aggregates {
+  private readonly total = { lines: 0, units: 0, revenueCents: 0, orders: 0 };
+  private readonly groups = {
+    by_month: new Map<string, Totals>(),
+    by_product: new Map<string, Totals>(),
+    by_customer: new Map<string, Totals>(),
+    by_category: new Map<string, Totals>(),
+    by_country: new Map<string, Totals>(),
+    by_channel: new Map<string, Totals>(),
+  };
+  private readonly countedOrders = { month: new Set<string>(), customer: new Set<string>() };
+
+  /** Adds the clean lines of one order (all lines of an order are contiguous in the file). */
+  addOrder(lines: CleanLine[]): void {
+    if (lines.length === 0) return;
+    this.total.orders += 1;
+    this.countedOrders.month.clear();
+    this.countedOrders.customer.clear();
+    for (const line of lines) {
+      this.total.lines += 1;
+      this.total.units += line.quantity;
+      this.total.revenueCents += line.totalCents;
+      const month = line.order_date.slice(0, 7);
+      this.add(this.groups.by_month, month, line, !this.countedOrders.month.has(month));
+      this.countedOrders.month.add(month);
+      this.add(this.groups.by_customer, line.customer_id, line, !this.countedOrders.customer.has(line.customer_id));
+      this.countedOrders.customer.add(line.customer_id);
+      this.add(this.groups.by_product, line.product_id, line);
+      this.add(this.groups.by_category, line.category ?? '(none)', line);
+      this.add(this.groups.by_country, line.country ?? '(none)', line);
+      this.add(this.groups.by_channel, line.sales_channel ?? '(none)', line);
+    }
+  }
+
+  private add(group: Map<string, Totals>, key: string, line: CleanLine, newOrder?: boolean): void {
+    let totals = group.get(key);
+    if (!totals) {
+      totals = { lines: 0, units: 0, revenueCents: 0, ...(newOrder === undefined ? {} : { orders: 0 }) };
+      group.set(key, totals);
+    }
+    totals.lines += 1;
+    totals.units += line.quantity;
+    totals.revenueCents += line.totalCents;
+    if (newOrder) totals.orders = (totals.orders as number) + 1;
+  }
+
+  toJson(): Record<string, unknown> {
+    const render = (totals: Totals) => ({
+      lines: totals.lines,
+      ...(totals.orders === undefined ? {} : { orders: totals.orders }),
+      units: totals.units,
+      revenue: formatCents(totals.revenueCents),
+    });
+    const groups: Record<string, Record<string, unknown>> = {};
+    for (const [name, group] of Object.entries(this.groups)) {
+      groups[name] = Object.fromEntries([...group.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, totals]) => [key, render(totals)]));
+    }
+    return { total: { lines: this.total.lines, orders: this.total.orders, units: this.total.units, revenue: formatCents(this.total.revenueCents) }, ...groups };
+  }
+}

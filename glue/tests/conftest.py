@@ -1,0 +1,42 @@
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from pyspark.sql import SparkSession
+
+from sales_cleaning.pipeline import JobConfig, run_job
+from sales_cleaning.session import apply_job_settings
+
+RUN_DATE = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    if shutil.which("java") is None:
+        pytest.fail("Java 17 is required to run Spark: install a JDK 17 and put `java` on PATH")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("sales-cleaning-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "2g"))
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield apply_job_settings(session)
+    session.stop()
+
+
+@pytest.fixture
+def run_csv(spark, tmp_path):
+    """Writes `content` to a CSV file, runs the job on it and returns (manifest, output folder)."""
+
+    def run(content: bytes | str, run_id: str = "test-run", run_date: dt.date = RUN_DATE):
+        source = tmp_path / "sales_data.csv"
+        source.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        output = tmp_path / "out"
+        config = JobConfig(input_uri=str(source), output_uri=str(output), run_id=run_id, run_date=run_date, source_version="v1")
+        return run_job(spark, config, log=lambda _message: None), output
+
+    return run
