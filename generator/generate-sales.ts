@@ -23,7 +23,12 @@ export interface GenerateOptions {
 export interface GenerateResult {
   csvPath: string;
   truthPath: string;
-  counts: Record<string, number>;
+  counts: { rows_read: number; rows_clean: number; rows_rejected: number; duplicates_dropped: number; blank_lines: number };
+}
+
+/** The job's text rule: runs of whitespace (Java's \\s: space, tab, line breaks, VT, FF) as one space, trimmed. */
+function collapseWhitespace(value: string): string {
+  return value.replace(/[ \t\n\v\f\r]+/g, ' ').trim();
 }
 
 type Column = 'order_id' | 'line_id' | 'order_date' | 'customer_id' | 'customer_name' | 'customer_email' | 'product_id' | 'product_name' | 'category' | 'quantity' | 'unit_price' | 'discount' | 'country' | 'city' | 'payment_method' | 'sales_channel';
@@ -296,7 +301,7 @@ export function generateSales(options: GenerateOptions): GenerateResult {
         // Quoted commas and line breaks in text: the line break becomes a space after cleaning.
         const name = random.chance(0.5) ? `${line.product_name}, deluxe` : `${line.product_name}\nLimited edition`;
         fields.set('product_name', name);
-        line.product_name = name.replace(/[ \t\n\x0B\f\r]+/g, ' ').trim();
+        line.product_name = collapseWhitespace(name);
       }
       if (fault === 'malformed_count') {
         const values = header.map((field) => encodeField(field.column ? (fields.get(field.column) ?? '') : 'x'));
