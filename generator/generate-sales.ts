@@ -34,6 +34,19 @@ function collapseWhitespace(value: string): string {
 type Column = 'order_id' | 'line_id' | 'order_date' | 'customer_id' | 'customer_name' | 'customer_email' | 'product_id' | 'product_name' | 'category' | 'quantity' | 'unit_price' | 'discount' | 'country' | 'city' | 'payment_method' | 'sales_channel';
 
 const BASE_COLUMNS: Column[] = ['order_id', 'line_id', 'order_date', 'customer_id', 'customer_name', 'customer_email', 'product_id', 'product_name', 'category', 'quantity', 'unit_price', 'discount', 'country', 'city', 'payment_method', 'sales_channel'];
+const COLUMN_INDEX = new Map(BASE_COLUMNS.map((column, index) => [column, index]));
+
+/** One record's raw field texts by column: an array, since a Map per row costs the generator its speed. */
+class RawFields {
+  private readonly values: string[] = new Array<string>(BASE_COLUMNS.length).fill('');
+  get(column: Column): string {
+    return this.values[COLUMN_INDEX.get(column) as number] as string;
+  }
+  set(column: Column, value: string): void {
+    this.values[COLUMN_INDEX.get(column) as number] = value;
+  }
+}
+
 const REQUIRED: Column[] = ['order_id', 'line_id', 'order_date', 'customer_id', 'product_id', 'quantity', 'unit_price'];
 const HEADER_NAMES: Partial<Record<Column, string[]>> = {
   order_id: ['order_id', 'Order ID', 'ORDER_ID'],
@@ -44,6 +57,7 @@ const HEADER_NAMES: Partial<Record<Column, string[]>> = {
   customer_id: ['customer_id', 'Customer ID'],
 };
 const EXTRA_COLUMNS = ['Notes', 'Warehouse', 'Sales Rep'];
+const EXTRA_VALUES = ['', 'n/a', 'dock 4', 'rush, fragile', 'ok'];
 const REASON_ORDER = ['missing_required', 'invalid_id', 'invalid_date', 'date_out_of_range', 'invalid_quantity', 'non_positive_quantity', 'invalid_price', 'negative_price', 'invalid_discount', 'malformed_record', 'duplicate_order_line'];
 /** Seasonality: the share of orders per calendar month (retail peaks in November and December). */
 const MONTH_WEIGHTS = [7, 6, 7, 7, 8, 8, 8, 8, 8, 9, 12, 14];
@@ -141,10 +155,9 @@ export function generateSales(options: GenerateOptions): GenerateResult {
   csv.write(`${bom ? '\uFEFF' : ''}${header.map((field) => encodeField(field.name)).join(',')}${eol}`);
 
   /** Renders one line's fields (raw text per column) and the quality flags its rendering implies. */
-  const renderLine = (line: CleanLine, noisy: boolean): { fields: Map<Column, string>; quality: QualityCount[] } => {
-    const fields = new Map<Column, string>();
-    const flags: QualityCount[] = [];
-    const noise = () => noisy && random.chance(noiseRate);
+  const noise = (): boolean => random.next() < noiseRate;
+  const renderLine = (line: CleanLine): { fields: RawFields } => {
+    const fields = new RawFields();
     fields.set('order_id', noise() ? ` ${line.order_id} ` : line.order_id);
     if (hasLineId) fields.set('line_id', line.line_id ?? '');
     fields.set('order_date', noise() ? raw.renderDate(random, line.order_date) : line.order_date);
@@ -161,14 +174,21 @@ export function generateSales(options: GenerateOptions): GenerateResult {
     fields.set('city', line.city ?? raw.nullToken(random));
     fields.set('payment_method', line.payment_method === null ? raw.nullToken(random) : noise() ? raw.renderVariant(random, referenceData.payment_methods, line.payment_method) : line.payment_method);
     fields.set('sales_channel', line.sales_channel === null ? raw.nullToken(random) : noise() ? raw.renderVariant(random, referenceData.sales_channels, line.sales_channel) : line.sales_channel);
-    return { fields, quality: flags };
+    return { fields };
   };
 
-  const toRecord = (fields: Map<Column, string>, forceQuotes = false): string =>
-    header.map((field) => encodeField(field.column ? (fields.get(field.column) ?? '') : random.pick(['', 'n/a', 'dock 4', 'rush, fragile', 'ok']), forceQuotes && random.chance(0.3))).join(',');
+  const toRecord = (fields: RawFields, forceQuotes = false): string => {
+    let record = '';
+    for (let index = 0; index < header.length; index++) {
+      const column = (header[index] as { column: Column | null }).column;
+      const value = column ? fields.get(column) : random.pick(EXTRA_VALUES);
+      record += (index === 0 ? '' : ',') + encodeField(value, forceQuotes && random.next() < 0.3);
+    }
+    return record;
+  };
 
   /** Applies a fault to a rendered line: returns the reasons it must produce. */
-  const applyFault = (fault: Fault, fields: Map<Column, string>): string[] => {
+  const applyFault = (fault: Fault, fields: RawFields): string[] => {
     switch (fault) {
       case 'missing': {
         const column = random.pick(required);
@@ -210,24 +230,33 @@ export function generateSales(options: GenerateOptions): GenerateResult {
   };
 
   const emit = (record: string, row: Omit<EmittedRow, 'sourceLine' | 'record'>, block: EmittedRow[]): void => {
-    block.push({ sourceLine: physicalLine, record: record.replace(/\r\n/g, '\n'), ...row });
+    const multiLine = record.includes('\n');
+    block.push({ sourceLine: physicalLine, record: multiLine ? record.replace(/\r\n/g, '\n') : record, ...row });
     csv.write(record + eol);
-    physicalLine += record.split(/\r\n|\n/).length;
+    physicalLine += multiLine ? record.split(/\r\n|\n/).length : 1;
   };
 
   /** Resolves one order's rows like the job: identical rows keep the last copy, a line key keeps its last row. */
   const resolveBlock = (block: EmittedRow[]): void => {
-    const seenIdentities = new Set<string>();
-    const seenKeys = new Set<string>();
+    // Identical rows always share a line key, so whole-row identities are compared only within a key,
+    // and computed only for keys that occur more than once.
+    const identity = (line: CleanLine): string => JSON.stringify(cleanRowJson(line, 0));
+    const laterByKey = new Map<string, { first: CleanLine; identities?: Set<string> }>();
     const outcome = new Map<EmittedRow, 'clean' | 'dropped' | 'duplicate'>();
     for (let index = block.length - 1; index >= 0; index--) {
       const row = block[index] as EmittedRow;
       if (row.reasons.length > 0 || !row.clean) continue;
-      const identity = JSON.stringify(cleanRowJson(row.clean, 0));
       const key = `${row.clean.order_id}\u0000${row.clean.line_key}`;
-      outcome.set(row, seenIdentities.has(identity) ? 'dropped' : seenKeys.has(key) ? 'duplicate' : 'clean');
-      seenIdentities.add(identity);
-      seenKeys.add(key);
+      const later = laterByKey.get(key);
+      if (!later) {
+        outcome.set(row, 'clean');
+        laterByKey.set(key, { first: row.clean });
+        continue;
+      }
+      later.identities ??= new Set([identity(later.first)]);
+      const own = identity(row.clean);
+      outcome.set(row, later.identities.has(own) ? 'dropped' : 'duplicate');
+      later.identities.add(own);
     }
     const cleanLines: CleanLine[] = [];
     for (const row of block) {
@@ -288,7 +317,7 @@ export function generateSales(options: GenerateOptions): GenerateResult {
       const quality: QualityCount[] = [];
       const dirty = random.chance(dirtyRate);
       const fault: Fault | undefined = dirty ? random.pick(FAULTS) : undefined;
-      const { fields } = renderLine(line, true);
+      const { fields } = renderLine(line);
       // Accepted-but-odd values: each becomes null in the clean row and is counted.
       if (dirty && random.chance(0.3)) {
         const oddity = random.int(0, 3);
@@ -304,14 +333,14 @@ export function generateSales(options: GenerateOptions): GenerateResult {
         line.product_name = collapseWhitespace(name);
       }
       if (fault === 'malformed_count') {
-        const values = header.map((field) => encodeField(field.column ? (fields.get(field.column) ?? '') : 'x'));
+        const values = header.map((field) => encodeField(field.column ? fields.get(field.column) : 'x'));
         if (random.chance(0.5)) values.pop();
         else values.push('surplus');
         emit(values.join(','), { reasons: ['malformed_record'], quality: [] }, block);
         continue;
       }
       if (fault === 'malformed_quote') {
-        const values = header.map((field) => encodeField(field.column ? (fields.get(field.column) ?? '') : 'x'));
+        const values = header.map((field) => encodeField(field.column ? fields.get(field.column) : 'x'));
         const position = header.findIndex((field) => field.column === 'order_id');
         values[position] = `${orderId} "rush" order`;
         emit(values.join(','), { reasons: ['malformed_record'], quality: [] }, block);
@@ -322,13 +351,13 @@ export function generateSales(options: GenerateOptions): GenerateResult {
       if (faultReasons.length === 0) validLines.push(line);
       if (fault === 'exact_duplicate' && validLines.length > 0) {
         const original = random.pick(validLines);
-        emit(toRecord(renderLine(original, true).fields), { reasons: [], clean: original, quality: [] }, block);
+        emit(toRecord(renderLine(original).fields), { reasons: [], clean: original, quality: [] }, block);
       }
       if (fault === 'conflicting_duplicate' && validLines.length > 0) {
         const original = random.pick(validLines);
         const changedQuantity = original.quantity + 1;
         const changed: CleanLine = { ...original, quantity: changedQuantity, totalCents: totalCents(changedQuantity, original.unitPriceUnits, original.discountUnits) };
-        emit(toRecord(renderLine(changed, true).fields), { reasons: [], clean: changed, quality: [] }, block);
+        emit(toRecord(renderLine(changed).fields), { reasons: [], clean: changed, quality: [] }, block);
         validLines.push(changed);
       }
     }
