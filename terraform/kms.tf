@@ -1,0 +1,69 @@
+# One customer-managed key encrypts the stack's data at rest: bucket, queues, idempotency table,
+# Lambda environments, log groups, Glue output, Redshift and its admin secret.
+resource "aws_kms_key" "data" {
+  description             = "${local.name_prefix}: data at rest of the sales pipeline"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.kms_key.json
+}
+
+resource "aws_kms_alias" "data" {
+  name          = "alias/${local.name_prefix}-data"
+  target_key_id = aws_kms_key.data.key_id
+}
+
+data "aws_iam_policy_document" "kms_key" {
+  # checkov:skip=CKV_AWS_109:A key policy's Resource "*" means this key only; the account statement is AWS's default key policy.
+  # checkov:skip=CKV_AWS_111:A key policy's Resource "*" means this key only; the account statement is AWS's default key policy.
+  # checkov:skip=CKV_AWS_356:A key policy's Resource "*" means this key only, as AWS requires for key policies.
+  statement {
+    sid = "AccountAdministersKeyThroughIam"
+    # The default key policy: it delegates access to IAM policies of this account. Without it
+    # the key could become unmanageable; the stack's roles get narrow kms actions in iam.tf.
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid = "CloudWatchLogsEncryptsThisStacksLogGroups"
+    actions = [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:DescribeKey",
+    ]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${var.region}.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["${local.log_group_arn_prefix}:*"]
+    }
+  }
+
+  statement {
+    sid = "S3NotificationsWriteToTheEncryptedIngestQueue"
+    # S3 encrypts the event messages it sends to the KMS-encrypted ingest queue.
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}

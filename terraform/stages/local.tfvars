@@ -1,0 +1,13 @@
+# The emulator: same resources as dev; endpoints and credentials come from the generated
+# local_override.tf (`npm run tf -- ... --stage local` writes it), never from this file.
+stage                            = "local"
+force_destroy_data               = true
+log_retention_days               = 1
+kms_deletion_window_days         = 7
+glue_worker_type                 = "G.1X"
+glue_number_of_workers           = 2
+glue_max_concurrent_runs         = 3
+redshift_node_type               = "ra3.large"
+redshift_number_of_nodes         = 1
+redshift_snapshot_retention_days = 1
+redshift_skip_final_snapshot     = true

@@ -1,0 +1,129 @@
+locals {
+  data_bucket_name = "${local.name_prefix}-data-${local.account_id}"
+  data_folders     = ["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/", "tmp/"]
+  data_bucket_uri  = "s3://${aws_s3_bucket.data.bucket}/"
+
+  # The objects that start a run; the trigger reads the same values from its environment.
+  raw_prefix = "raw/"
+  raw_suffix = ".csv"
+}
+
+resource "aws_s3_bucket" "data" {
+  # checkov:skip=CKV_AWS_18:Access logs need a second, itself unlogged bucket per stage; where an access trail is required, enable CloudTrail S3 data events account-wide.
+  # checkov:skip=CKV_AWS_144:Cross-region replication is a disaster-recovery choice outside this pipeline; raw files are re-uploadable.
+  bucket        = local.data_bucket_name
+  force_destroy = var.force_destroy_data
+}
+
+resource "aws_s3_bucket_public_access_block" "data" {
+  bucket                  = aws_s3_bucket.data.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.data.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_versioning" "data" {
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+
+  rule {
+    id     = "expire-tmp"
+    status = "Enabled"
+    filter {
+      prefix = "tmp/"
+    }
+    expiration {
+      days = var.tmp_expiration_days
+    }
+  }
+
+  rule {
+    id     = "expire-noncurrent-versions-and-abort-uploads"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_expiration_days
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  # Lifecycle rules need versioning to be configured first to address noncurrent versions.
+  depends_on = [aws_s3_bucket_versioning.data]
+}
+
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data_bucket.json
+
+  # A bucket policy is rejected while public access settings are still being applied.
+  depends_on = [aws_s3_bucket_public_access_block.data]
+}
+
+data "aws_iam_policy_document" "data_bucket" {
+  statement {
+    sid       = "DenyRequestsWithoutTls"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+# S3 has no folders; empty marker objects make the layout visible in consoles and listings.
+resource "aws_s3_object" "folder" {
+  for_each   = toset(local.data_folders)
+  bucket     = aws_s3_bucket.data.id
+  key        = each.value
+  content    = ""
+  kms_key_id = aws_kms_key.data.arn
+}
+
+resource "aws_s3_bucket_notification" "data" {
+  bucket = aws_s3_bucket.data.id
+
+  queue {
+    id            = "raw-csv-to-ingest-queue"
+    queue_arn     = aws_sqs_queue.ingest.arn
+    events        = ["s3:ObjectCreated:*"]
+    filter_prefix = local.raw_prefix
+    filter_suffix = local.raw_suffix
+  }
+
+  # S3 test-sends a message when the notification is saved: the queue must already allow it.
+  depends_on = [aws_sqs_queue_policy.ingest]
+}

@@ -1,0 +1,79 @@
+# Least privilege, checked on every role's policy as written.
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  lambda_artifacts_dir = "tests/fixtures/lambda"
+  glue_artifacts_dir   = "tests/fixtures/glue"
+}
+
+run "roles_grant_no_wildcard_actions_and_star_resources_only_where_aws_requires" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for document in [
+        data.aws_iam_policy_document.trigger, data.aws_iam_policy_document.loader,
+        data.aws_iam_policy_document.glue_job, data.aws_iam_policy_document.glue_crawler,
+        data.aws_iam_policy_document.redshift_copy, data.aws_iam_policy_document.flow_logs,
+        ] : [
+        for statement in document.statement : [for action in statement.actions : !strcontains(action, "*")]
+      ]
+    ]))
+    error_message = "No role may grant a wildcard action."
+  }
+
+  # The only "*" resources: X-Ray trace writes, Data API statement reads (owner-conditioned)
+  # and CloudWatch metric writes (namespace-conditioned), none of which has resource-level permissions.
+  assert {
+    condition = toset(flatten([
+      for document in [
+        data.aws_iam_policy_document.trigger, data.aws_iam_policy_document.loader,
+        data.aws_iam_policy_document.glue_job, data.aws_iam_policy_document.glue_crawler,
+        data.aws_iam_policy_document.redshift_copy, data.aws_iam_policy_document.flow_logs,
+        ] : [
+        for statement in document.statement : statement.actions if contains(statement.resources, "*")
+      ]
+      ])) == toset([
+      "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+      "redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement",
+      "cloudwatch:PutMetricData",
+    ])
+    error_message = "A role grants an action on \"*\" that AWS lets us scope to a resource."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.loader.statement :
+      contains(statement.actions, "redshift-data:GetStatementResult") && try(one(statement.condition).variable, null) == "redshift-data:statement-owner-iam-userid"
+    ])
+    error_message = "The loader's Data API reads on \"*\" must be limited to its own statements by a condition."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.trigger.statement :
+      !anytrue([for action in statement.actions : startswith(action, "redshift") || startswith(action, "s3:")])
+    ])
+    error_message = "The trigger must not reach Redshift or S3: it only starts Glue runs."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.trigger.statement :
+      statement.actions == toset(["glue:StartJobRun"]) && statement.resources == toset(["arn:aws:glue:${var.region}:123456789012:job/sdp-${var.stage}-clean-sales"])
+    ])
+    error_message = "The trigger may start runs of this stage's clean-sales job only."
+  }
+}
+
+run "an_unknown_stage_is_rejected" {
+  command = plan
+
+  variables {
+    stage = "staging"
+  }
+
+  expect_failures = [var.stage]
+}
