@@ -37,9 +37,9 @@ export function requireJava(): void {
   if (major !== '17') throw new PrerequisiteError(`Java 17 is required to run Spark (AWS Glue 5.0), found Java ${major ?? 'unknown'}: install a JDK 17`);
 }
 
-function requirementsDigest(): string {
+function requirementsDigest(files: string[]): string {
   const hash = createHash('sha256');
-  for (const file of requirementFiles) {
+  for (const file of files) {
     const path = join(projectRoot, file);
     if (existsSync(path)) hash.update(file).update(readFileSync(path));
   }
@@ -54,7 +54,7 @@ function run(command: string, args: string[]): void {
 /** Creates or updates the project-local virtualenv when the requirement files changed. */
 export function ensurePythonEnv(options: { quiet?: boolean } = {}): string {
   const stamp = join(venvDir, '.requirements-digest');
-  const digest = requirementsDigest();
+  const digest = requirementsDigest(requirementFiles);
   if (existsSync(venvPython) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return venvPython;
   const python = findSystemPython();
   if (!existsSync(venvPython)) {
@@ -69,4 +69,21 @@ export function ensurePythonEnv(options: { quiet?: boolean } = {}): string {
   run(venvPython, args);
   writeFileSync(stamp, digest);
   return venvPython;
+}
+
+export const checkovVenvDir = join(projectRoot, '.venv-checkov');
+const checkovRequirements = 'terraform/requirements-checkov.txt';
+
+/** checkov in a virtualenv of its own, so its pins never meet the job's or moto's; returns its executable. */
+export function ensureCheckovEnv(options: { quiet?: boolean } = {}): string {
+  const checkov = join(checkovVenvDir, 'bin', 'checkov');
+  const python = join(checkovVenvDir, 'bin', 'python');
+  const stamp = join(checkovVenvDir, '.requirements-digest');
+  const digest = requirementsDigest([checkovRequirements]);
+  if (existsSync(checkov) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return checkov;
+  if (!existsSync(python)) run(findSystemPython(), ['-m', 'venv', checkovVenvDir]);
+  if (!options.quiet) console.log(`Installing checkov into .venv-checkov from ${checkovRequirements}`);
+  run(python, ['-m', 'pip', 'install', '--quiet', '-r', checkovRequirements]);
+  writeFileSync(stamp, digest);
+  return checkov;
 }

@@ -1,0 +1,298 @@
+import { spawnSync, type StdioOptions } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from './python-env.js';
+
+export const terraformDir = join(projectRoot, 'terraform');
+/** Git-ignored: the CLI configuration generated for this machine's provider mirror. */
+export const generatedDir = join(terraformDir, '.generated');
+/** Git-ignored: the tflocal-style provider override of the local stage. */
+export const localOverrideFile = join(terraformDir, 'local_override.tf');
+
+export const stages = ['local', 'dev', 'prod'] as const;
+export type Stage = (typeof stages)[number];
+
+export class TerraformNotFoundError extends Error {}
+export class LocalOverrideError extends Error {}
+export class TerraformCommandError extends Error {}
+export class UsageError extends Error {}
+
+/** Where `terraform init` gets providers from, and why. */
+export type ProviderSource =
+  | { kind: 'configured'; cliConfigFile: string }
+  | { kind: 'mirror'; mirrorDir: string; foundBy: string }
+  | { kind: 'registry' };
+
+const mirrorMarker = join('registry.terraform.io', 'hashicorp', 'aws');
+
+/** The roots a generic install lands in; only their direct children are looked at. */
+export const defaultScanRoots = ['/opt', '/usr/local/share', '/usr/share'];
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function declaresProviderInstallation(file: string | undefined): file is string {
+  return file !== undefined && existsSync(file) && /^\s*provider_installation\s*\{/m.test(readFileSync(file, 'utf8'));
+}
+
+function holdsAwsProvider(dir: string): boolean {
+  return isDirectory(join(dir, mirrorMarker));
+}
+
+/** Terraform's implied local mirror directories on Unix (see the CLI configuration docs). */
+export function impliedMirrorDirs(env: NodeJS.ProcessEnv, home: string): string[] {
+  const dataDirs = (env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':').filter(Boolean);
+  return [
+    join(home, '.terraform.d', 'plugins'),
+    join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'terraform', 'plugins'),
+    ...dataDirs.map((dir) => join(dir, 'terraform', 'plugins')),
+  ];
+}
+
+function scanForMirror(roots: string[]): string | undefined {
+  for (const root of roots) {
+    if (!isDirectory(root)) continue;
+    for (const child of readdirSync(root).sort()) {
+      const candidate = join(root, child);
+      if (holdsAwsProvider(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Decides where providers come from: an explicit CLI configuration, an explicit or discovered
+ * filesystem mirror, or else the public registry. Discovery happens on every run, so no
+ * machine's path is ever written into the repository.
+ */
+export function resolveProviderSource(options: { env?: NodeJS.ProcessEnv; home?: string; scanRoots?: string[] } = {}): ProviderSource {
+  const env = options.env ?? process.env;
+  const home = options.home ?? homedir();
+  const configured = [env.TF_CLI_CONFIG_FILE, join(home, '.terraformrc')].find(declaresProviderInstallation);
+  if (configured) return { kind: 'configured', cliConfigFile: configured };
+
+  if (env.TF_PROVIDER_MIRROR) {
+    if (!holdsAwsProvider(env.TF_PROVIDER_MIRROR)) {
+      throw new TerraformCommandError(`TF_PROVIDER_MIRROR=${env.TF_PROVIDER_MIRROR} holds no ${mirrorMarker}: point it at a provider mirror folder or unset it`);
+    }
+    return { kind: 'mirror', mirrorDir: env.TF_PROVIDER_MIRROR, foundBy: 'TF_PROVIDER_MIRROR' };
+  }
+  const implied = impliedMirrorDirs(env, home).find(holdsAwsProvider);
+  if (implied) return { kind: 'mirror', mirrorDir: implied, foundBy: "Terraform's implied local mirror directories" };
+  const scanRoots = options.scanRoots ?? defaultScanRoots;
+  const scanned = scanForMirror(scanRoots);
+  if (scanned) return { kind: 'mirror', mirrorDir: scanned, foundBy: `scanning ${scanRoots.join(', ')}` };
+  return { kind: 'registry' };
+}
+
+/** The `<host>/<namespace>/<type>` addresses a filesystem mirror holds. */
+export function mirroredProviders(mirrorDir: string): string[] {
+  const addresses: string[] = [];
+  for (const host of readdirSync(mirrorDir).filter((name) => isDirectory(join(mirrorDir, name)))) {
+    for (const namespace of readdirSync(join(mirrorDir, host)).filter((name) => isDirectory(join(mirrorDir, host, name)))) {
+      for (const type of readdirSync(join(mirrorDir, host, namespace)).filter((name) => isDirectory(join(mirrorDir, host, namespace, name)))) {
+        addresses.push(`${host}/${namespace}/${type}`);
+      }
+    }
+  }
+  return addresses.sort();
+}
+
+/** A CLI configuration that installs the mirrored providers from the mirror and nothing else directly. */
+export function mirrorCliConfig(mirrorDir: string): string {
+  const include = mirroredProviders(mirrorDir).map((address) => JSON.stringify(address)).join(', ');
+  return [
+    '# Generated by scripts/lib/terraform.ts for this machine; not committed.',
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirrorDir)}`,
+    `    include = [${include}]`,
+    '  }',
+    '  direct {',
+    `    exclude = [${include}]`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export function describeProviderSource(source: ProviderSource): string {
+  switch (source.kind) {
+    case 'configured':
+      return `providers as configured in ${source.cliConfigFile}`;
+    case 'mirror':
+      return `providers from the filesystem mirror ${source.mirrorDir} (found by ${source.foundBy})`;
+    case 'registry':
+      return 'providers from the public Terraform registry (no provider mirror configured or found)';
+  }
+}
+
+/** The environment for a Terraform child process: the provider source, no prompts. */
+export function terraformEnv(source: ProviderSource, baseEnv: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...baseEnv, TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+  if (source.kind === 'configured') env.TF_CLI_CONFIG_FILE = source.cliConfigFile;
+  if (source.kind === 'mirror') {
+    mkdirSync(generatedDir, { recursive: true });
+    const file = join(generatedDir, 'terraformrc');
+    writeFileSync(file, mirrorCliConfig(source.mirrorDir));
+    env.TF_CLI_CONFIG_FILE = file;
+  }
+  // A TF_CLI_CONFIG_FILE naming a missing file only produces a warning on every command.
+  if (source.kind === 'registry' && env.TF_CLI_CONFIG_FILE && !existsSync(env.TF_CLI_CONFIG_FILE)) delete env.TF_CLI_CONFIG_FILE;
+  return env;
+}
+
+/** The terraform binary's version line, or undefined when there is none on PATH. */
+export function terraformVersion(): string | undefined {
+  const result = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) return undefined;
+  return result.stdout.split('\n')[0];
+}
+
+export function requireTerraform(): string {
+  const version = terraformVersion();
+  if (!version) throw new TerraformNotFoundError('terraform was not found on PATH: install Terraform 1.7 or newer and make `terraform` available on PATH');
+  return version;
+}
+
+/** The AWS services the pipeline uses, each pointed at the emulator on stage local. */
+const emulatedServices = [
+  'cloudwatch', 'cloudwatchlogs', 'dynamodb', 'ec2', 'eventbridge', 'glue', 'iam', 'kms', 'lambda',
+  'redshift', 'redshiftdata', 's3', 'secretsmanager', 'sqs', 'sts',
+];
+
+/** The provider override of stage local, tflocal style: endpoints and dummy credentials, nothing else. */
+export function localProviderOverride(options: { endpoint: string }): string {
+  const endpoints = emulatedServices.map((service) => `    ${service.padEnd(14)} = ${JSON.stringify(options.endpoint)}`).join('\n');
+  return [
+    '# Generated by scripts/lib/terraform.ts for stage local (the emulator); never committed.',
+    '# Terraform merges this into providers.tf: same resources, other endpoints and credentials.',
+    'provider "aws" {',
+    '  access_key                  = "test"',
+    '  secret_key                  = "test"',
+    '  s3_use_path_style           = true',
+    '  skip_credentials_validation = true',
+    '  skip_metadata_api_check     = true',
+    '  skip_region_validation      = true',
+    '',
+    '  endpoints {',
+    endpoints,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export function writeLocalProviderOverride(options: { endpoint: string }): string {
+  writeFileSync(localOverrideFile, localProviderOverride(options));
+  return localOverrideFile;
+}
+
+export function removeLocalProviderOverride(): void {
+  rmSync(localOverrideFile, { force: true });
+}
+
+/** Commands that read the stage's variables and state. */
+const stagedCommands = new Set(['plan', 'apply', 'destroy', 'refresh', 'import', 'console']);
+/** Commands that work on the stage's state (its workspace) without variables. */
+const workspaceCommands = new Set([...stagedCommands, 'output', 'state', 'show', 'taint', 'untaint']);
+
+/** Refuses a stage whose provider configuration would reach the wrong AWS. */
+export function checkStageOverride(stage: Stage, overridePresent: boolean): void {
+  if (stage === 'local' && !overridePresent) {
+    throw new LocalOverrideError('stage local needs the emulator endpoint: pass --endpoint URL (e.g. http://127.0.0.1:4566) or start the emulator with `npm run dev:up`');
+  }
+  if (stage !== 'local' && overridePresent) {
+    throw new LocalOverrideError(`terraform/local_override.tf points the provider at the emulator, so stage ${stage} would not reach AWS: delete it (or run \`npm run dev:down\`) and retry`);
+  }
+}
+
+/** The arguments for one command on a stage: its tfvars file for the commands that take variables. */
+export function stageArgs(args: string[], stage: Stage | undefined): string[] {
+  const [command, ...rest] = args;
+  if (!stage || !command || !stagedCommands.has(command)) return args;
+  return [command, `-var-file=stages/${stage}.tfvars`, ...rest];
+}
+
+export interface TerraformRunOptions {
+  args: string[];
+  stage?: Stage;
+  /** Where output goes; 'pipe' returns it. */
+  stdio?: StdioOptions;
+  /** Announce the provider source on stderr (once per process is enough). */
+  announce?: boolean;
+}
+
+export interface TerraformResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+let announced = false;
+
+function spawnTerraform(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): TerraformResult {
+  const result = spawnSync('terraform', [`-chdir=${terraformDir}`, ...args], { env, stdio, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new TerraformCommandError(`could not run terraform ${args[0] ?? ''}: ${result.error.message}`);
+  return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/**
+ * Runs one Terraform command in terraform/: initialises on first use, selects the stage's
+ * workspace (one state per stage) and adds the stage's tfvars where the command takes them.
+ */
+export function runTerraform(options: TerraformRunOptions): TerraformResult {
+  requireTerraform();
+  const source = resolveProviderSource();
+  if (options.announce !== false && !announced) {
+    console.error(`terraform: ${describeProviderSource(source)}`);
+    announced = true;
+  }
+  const env = terraformEnv(source);
+  const stdio = options.stdio ?? 'inherit';
+  const command = options.args[0];
+  if (command !== 'init' && command !== 'fmt' && !existsSync(join(terraformDir, '.terraform', 'providers'))) {
+    const init = spawnTerraform(['init', '-input=false'], env, stdio);
+    if (init.status !== 0) return init;
+  }
+  if (options.stage && command && workspaceCommands.has(command)) {
+    checkStageOverride(options.stage, existsSync(localOverrideFile));
+    const workspace = spawnTerraform(['workspace', 'select', '-or-create', options.stage], env, 'pipe');
+    if (workspace.status !== 0) throw new TerraformCommandError(`could not select the Terraform workspace ${options.stage}: ${workspace.stderr.trim()}`);
+  }
+  return spawnTerraform(stageArgs(options.args, options.stage), env, stdio);
+}
+
+/** The stack's outputs on a stage, as plain values (what `npm run dev:up` records for the other commands). */
+export function terraformOutputs(stage: Stage): Record<string, unknown> {
+  const result = runTerraform({ args: ['output', '-json'], stage, stdio: 'pipe' });
+  if (result.status !== 0) throw new TerraformCommandError(`terraform output failed on stage ${stage}: ${result.stderr.trim()}`);
+  const outputs = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output.value]));
+}
+
+/** Splits `npm run tf` arguments into Terraform's own and the wrapper's --stage and --endpoint. */
+export function parseTerraformCliArgs(argv: string[]): { args: string[]; stage?: Stage; endpoint?: string } {
+  const args: string[] = [];
+  let stage: Stage | undefined;
+  let endpoint: string | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--stage' || arg === '--endpoint') {
+      const value = argv[++index];
+      if (!value) throw new UsageError(`${arg} needs a value`);
+      if (arg === '--endpoint') endpoint = value;
+      else if ((stages as readonly string[]).includes(value)) stage = value as Stage;
+      else throw new UsageError(`--stage must be one of ${stages.join(', ')}, got "${value}"`);
+    } else args.push(arg);
+  }
+  if (args.length === 0) throw new UsageError('usage: npm run tf -- <terraform command and args> [--stage local|dev|prod] [--endpoint URL]');
+  if (endpoint && stage !== 'local') throw new UsageError('--endpoint applies to --stage local only');
+  return { args, stage, endpoint };
+}

@@ -1,0 +1,19 @@
+// `npm run tf -- <terraform args> [--stage local|dev|prod] [--endpoint URL]`: Terraform in terraform/,
+// with the machine's provider mirror, the stage's tfvars and workspace, and (stage local) the
+// emulator's endpoints written into the git-ignored provider override.
+import { LocalOverrideError, parseTerraformCliArgs, runTerraform, TerraformCommandError, TerraformNotFoundError, UsageError, writeLocalProviderOverride } from './lib/terraform.js';
+
+function main(): number {
+  const { args, stage, endpoint } = parseTerraformCliArgs(process.argv.slice(2));
+  if (endpoint) writeLocalProviderOverride({ endpoint });
+  return runTerraform({ args, stage }).status;
+}
+
+try {
+  process.exitCode = main();
+} catch (error) {
+  if (error instanceof UsageError || error instanceof TerraformNotFoundError || error instanceof LocalOverrideError || error instanceof TerraformCommandError) {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else throw error;
+}
