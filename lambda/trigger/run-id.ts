@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { CreatedObject } from './s3-notification.js';
+
+const SLUG_LENGTH = 40;
+const HASH_LENGTH = 16;
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * One run id per object version, so every delivery of the same S3 event maps to the same run. The id
+ * becomes an S3 path segment and a Glue argument, hence the narrow alphabet; the readable part is the
+ * file's name, the hash keeps ids of different objects and versions apart.
+ */
+export function deriveRunId(object: Pick<CreatedObject, 'bucket' | 'key' | 'version'>): string {
+  const hash = createHash('sha256')
+    .update([object.bucket, object.key, object.version].join('\n'))
+    .digest('hex')
+    .slice(0, HASH_LENGTH);
+  const fileName = object.key.slice(object.key.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
+  const slug = fileName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .slice(0, SLUG_LENGTH)
+    .replace(/^[._-]+|[._-]+$/g, '');
+  return slug ? `${slug}-${hash}` : hash;
+}
