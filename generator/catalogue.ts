@@ -1,5 +1,6 @@
 import { en, Faker } from '@faker-js/faker';
 import { cumulativeWeights, type SeededRandom } from './seeded-random.js';
+import { plainPrice } from './raw-values.js';
 import { referenceData } from './reference-data.js';
 
 export interface Product {
@@ -8,6 +9,8 @@ export interface Product {
   category: string;
   /** Unit price in 1/10,000 of a currency unit (the warehouse keeps 4 decimals). */
   priceUnits: number;
+  /** The price as a plain CSV value, built once: most rows write it as is. */
+  priceText: string;
 }
 
 export interface Customer {
@@ -33,7 +36,9 @@ const PRICE_RANGES: Record<string, [number, number]> = {
 };
 
 /** Where customers live: the first countries are the big markets. */
-const COUNTRY_WEIGHTS: Record<string, number> = { US: 40, GB: 12, DE: 10, CA: 8, FR: 7, AU: 5, NL: 4, ES: 4, IT: 4, JP: 3, IN: 3 };
+const COUNTRY_WEIGHTS: Record<string, number> = {
+  US: 40, GB: 12, DE: 10, CA: 8, FR: 7, AU: 5, NL: 4, ES: 4, IT: 4, JP: 3, IN: 3, MX: 2, IE: 2, KR: 1, AE: 1, TR: 1, BR: 1,
+};
 
 /** Bounded pools, so a 10M-row file needs no more memory than a 1M-row one. */
 export function buildCatalogue(options: { seed: number; random: SeededRandom; products?: number; customers?: number }): Catalogue {
@@ -48,7 +53,7 @@ export function buildCatalogue(options: { seed: number; random: SeededRandom; pr
     const whole = random.int(low, high);
     const cents = random.pick([99, 99, 49, 0, 95, 25]);
     const priceUnits = random.chance(0.03) ? random.int(1, 9999) : (whole * 100 + cents) * 100;
-    products.push({ id: `P-${String(index).padStart(5, '0')}`, name: faker.commerce.productName(), category, priceUnits });
+    products.push({ id: `P-${String(index).padStart(5, '0')}`, name: faker.commerce.productName(), category, priceUnits, priceText: plainPrice(priceUnits) });
   }
   const countryCodes = Object.keys(COUNTRY_WEIGHTS);
   const countryCumulative = cumulativeWeights(Object.values(COUNTRY_WEIGHTS));
