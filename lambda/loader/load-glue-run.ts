@@ -68,7 +68,9 @@ async function auditStatus(warehouse: RedshiftData, runId: string): Promise<stri
 export async function loadGlueRun(change: GlueJobStateChange, deps: LoaderDependencies): Promise<LoadResult> {
   const { logger, settings, warehouse } = deps;
   if (change.jobName !== settings.jobName || !isFinalState(change.state)) {
-    logger.info('ignored a Glue state change the loader does not act on', { ...change, outcome: 'ignored' });
+    logger.info('ignored a Glue state change the loader does not act on', {
+      jobName: change.jobName, jobRunId: change.jobRunId, state: change.state, outcome: 'ignored',
+    });
     return { outcome: 'ignored', jobRunId: change.jobRunId };
   }
   const run = await getFinishedJobRun(deps.glue, change);
