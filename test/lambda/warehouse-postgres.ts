@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import type { RedshiftData, Row } from '../../lambda/shared/redshift-data.js';
 import { splitSqlScript } from '../../lambda/shared/sql-script.js';
 
 export const postgresUrl = process.env.SALES_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -25,7 +26,7 @@ export class WarehouseOnPostgres {
 
   private constructor(private readonly client: pg.Client, readonly schema: string) {}
 
-  static async create(): Promise<WarehouseOnPostgres> {
+  static async create(options: { applyDdl: boolean } = { applyDdl: true }): Promise<WarehouseOnPostgres> {
     const client = new pg.Client({ connectionString: postgresUrl });
     await client.connect();
     const schema = `loader_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -33,7 +34,7 @@ export class WarehouseOnPostgres {
     await client.query(`SET search_path TO ${schema}`);
     await client.query('SET client_min_messages TO warning');
     const warehouse = new WarehouseOnPostgres(client, schema);
-    await warehouse.transaction(splitSqlScript(ddlScript));
+    if (options.applyDdl) await warehouse.transaction(splitSqlScript(ddlScript));
     return warehouse;
   }
 
@@ -50,7 +51,15 @@ export class WarehouseOnPostgres {
   }
 
   async rows(sql: string): Promise<FixtureRow[]> {
-    return (await this.client.query(sql)).rows as FixtureRow[];
+    return (await this.client.query(redshiftToPostgres(sql))).rows as FixtureRow[];
+  }
+
+  /** The same warehouse behind the interface of the Data API client. */
+  asRedshiftData(): Pick<RedshiftData, 'transaction' | 'query'> {
+    return {
+      transaction: async (_name, sqls) => this.transaction(sqls),
+      query: async (_name, sql) => (await this.client.query({ text: redshiftToPostgres(sql), rowMode: 'array' })).rows as Row[],
+    };
   }
 
   async close(): Promise<void> {
