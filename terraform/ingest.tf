@@ -20,14 +20,6 @@ resource "aws_sqs_queue" "ingest" {
   })
 }
 
-resource "aws_sqs_queue_redrive_allow_policy" "ingest_dlq" {
-  queue_url = aws_sqs_queue.ingest_dlq.id
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.ingest.arn]
-  })
-}
-
 resource "aws_sqs_queue_policy" "ingest" {
   queue_url = aws_sqs_queue.ingest.id
   policy    = data.aws_iam_policy_document.ingest_queue.json

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureCheckovEnv } from '../../scripts/lib/python-env.js';
 import { runTerraform, stages, terraformDir, terraformVersion, type TerraformResult } from '../../scripts/lib/terraform.js';
@@ -58,7 +59,7 @@ if (!version) {
   console.warn(`\n!!! SKIPPING the Terraform tier: ${message}\n`);
 }
 
-function terraform(args: string[]): TerraformResult {
+function terraform(args: string[]): Promise<TerraformResult> {
   return runTerraform({ args: [...args, '-no-color'], stdio: 'pipe' });
 }
 
@@ -67,23 +68,23 @@ function expectSuccess(result: TerraformResult): void {
 }
 
 describe.skipIf(!version)('terraform module', () => {
-  beforeAll(() => {
-    expectSuccess(terraform(['init', '-input=false']));
+  beforeAll(async () => {
+    expectSuccess(await terraform(['init', '-input=false']));
   });
 
-  it('is formatted', () => {
-    expectSuccess(runTerraform({ args: ['fmt', '-check', '-recursive', '-diff'], stdio: 'pipe' }));
+  it('is formatted', async () => {
+    expectSuccess(await runTerraform({ args: ['fmt', '-check', '-recursive', '-diff'], stdio: 'pipe' }));
   });
 
-  it('validates', () => {
-    const result = runTerraform({ args: ['validate', '-json'], stdio: 'pipe' });
+  it('validates', async () => {
+    const result = await runTerraform({ args: ['validate', '-json'], stdio: 'pipe' });
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
   const plans = new Map<string, string>();
   for (const stage of stages) {
-    it(`passes terraform test on stage ${stage}'s variables`, () => {
-      const result = terraform(['test', '-verbose', `-var-file=stages/${stage}.tfvars`]);
+    it(`passes terraform test on stage ${stage}'s variables`, async () => {
+      const result = await terraform(['test', '-verbose', `-var-file=stages/${stage}.tfvars`]);
       expectSuccess(result);
       expect(result.stdout).toMatch(/Success! \d+ passed, 0 failed\./);
       plans.set(stage, result.stdout);
@@ -97,10 +98,11 @@ describe.skipIf(!version)('terraform module', () => {
     expect(requiredResources.filter((address) => !planned.has(address))).toEqual([]);
   });
 
-  it('has no failed checkov check, and a reason for every skipped one', () => {
+  it('has no failed checkov check, and a reason for every skipped one', async () => {
     const checkov = ensureCheckovEnv({ quiet: true });
-    const result = spawnSync(checkov, ['-d', '.', '--config-file', '.checkov.yaml', '-o', 'json'], { cwd: terraformDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const report = JSON.parse(result.stdout) as {
+    // checkov exits 0 here: failures are read from its report, so they are listed by name.
+    const { stdout } = await promisify(execFile)(checkov, ['-d', '.', '--config-file', '.checkov.yaml', '-o', 'json', '--soft-fail'], { cwd: terraformDir, maxBuffer: 64 * 1024 * 1024 });
+    const report = JSON.parse(stdout) as {
       summary: { passed: number; failed: number; skipped: number; parsing_errors: number };
       results: { failed_checks: { check_id: string; resource: string }[]; skipped_checks?: { check_id: string; resource: string; check_result: { suppress_comment?: string } }[] };
     };
