@@ -1,6 +1,5 @@
 import { en, Faker } from '@faker-js/faker';
 import { cumulativeWeights, type SeededRandom } from './seeded-random.js';
-import { plainPrice } from './raw-values.js';
 import { referenceData } from './reference-data.js';
 
 export interface Product {
@@ -9,8 +8,6 @@ export interface Product {
   category: string;
   /** Unit price in 1/10,000 of a currency unit (the warehouse keeps 4 decimals). */
   priceUnits: number;
-  /** The price as a plain CSV value, built once: most rows write it as is. */
-  priceText: string;
 }
 
 export interface Customer {
@@ -53,20 +50,27 @@ export function buildCatalogue(options: { seed: number; random: SeededRandom; pr
     const whole = random.int(low, high);
     const cents = random.pick([99, 99, 49, 0, 95, 25]);
     const priceUnits = random.chance(0.03) ? random.int(1, 9999) : (whole * 100 + cents) * 100;
-    products.push({ id: `P-${String(index).padStart(5, '0')}`, name: faker.commerce.productName(), category, priceUnits, priceText: plainPrice(priceUnits) });
+    products.push({ id: `P-${String(index).padStart(5, '0')}`, name: faker.commerce.productName(), category, priceUnits });
   }
   const countryCodes = Object.keys(COUNTRY_WEIGHTS);
   const countryCumulative = cumulativeWeights(Object.values(COUNTRY_WEIGHTS));
+  // faker draws surnames slowly, so names and cities come from smaller faker-built pools, combined by the PRNG.
+  const pool = (size: number, draw: () => string): string[] => Array.from({ length: size }, draw);
+  const firstNames = pool(1_500, () => faker.person.firstName());
+  const lastNames = pool(1_500, () => faker.person.lastName());
+  const cities = pool(2_000, () => faker.location.city());
+  const domains = pool(40, () => faker.internet.domainName());
   const customers: Customer[] = [];
   for (let index = 1; index <= (options.customers ?? 20_000); index++) {
-    const first = faker.person.firstName();
-    const last = faker.person.lastName();
+    const first = random.pick(firstNames);
+    const last = random.pick(lastNames);
+    const local = `${first}.${last}`.toLowerCase().replace(/[^a-z0-9.]/g, '');
     customers.push({
       id: `C-${String(index).padStart(6, '0')}`,
       name: `${first} ${last}`,
-      email: faker.internet.email({ firstName: first, lastName: last }).toLowerCase(),
+      email: `${local}${random.chance(0.4) ? random.int(1, 99) : ''}@${random.pick(domains)}`,
       country: countryCodes[random.pickCumulative(countryCumulative)] as string,
-      city: faker.location.city(),
+      city: random.pick(cities),
     });
   }
   // A long tail: a few products and customers account for much of the sales.

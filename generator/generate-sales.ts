@@ -47,6 +47,7 @@ const MONTH_WEIGHTS = [7, 6, 7, 7, 8, 8, 8, 8, 8, 9, 12, 14];
 const DISCOUNTS = [0, 0, 0, 0, 0, 0, 0, 500, 1000, 1500, 2000, 2500, 1250];
 const OPTIONAL_TEXT: readonly Column[] = ['customer_name', 'customer_email', 'product_name', 'category', 'country', 'city', 'payment_method', 'sales_channel'];
 const KNOWN_CATEGORIES = new Set(referenceData.categories);
+const FREE_TEXT = new Set([COL.customer_name, COL.customer_email, COL.product_name, COL.category, COL.city]);
 
 /** Kinds of dirt and their weights: rejections are the most common, as in real exports. */
 const DIRT = ['fault', 'faults', 'malformed', 'oddity', 'quoted_text', 'exact_duplicate', 'conflicting_duplicate', 'repeated_rejection'] as const;
@@ -125,35 +126,54 @@ export function generateSales(options: GenerateOptions): GenerateResult {
   const fields: string[] = new Array<string>(COLUMNS.length).fill('');
   const encoded: string[] = new Array<string>(header.length).fill('');
 
+  const varied: Partial<Record<Column, (value: string) => string>> = {
+    customer_name: (value) => raw.renderText(random, value),
+    customer_email: (value) => raw.renderEmail(random, value),
+    product_name: (value) => raw.renderText(random, value),
+    category: (value) => (KNOWN_CATEGORIES.has(value) ? raw.renderCategory(random, value) : raw.pad(random, value)),
+    country: (value) => raw.renderCountry(random, value),
+    city: (value) => raw.renderText(random, value),
+    payment_method: (value) => raw.renderVariant(random, referenceData.payment_methods, value),
+    sales_channel: (value) => raw.renderVariant(random, referenceData.sales_channels, value),
+  };
+  const vary = (noisy: boolean): boolean => noisy && random.next() < 0.35;
+  const id = (value: string, noisy: boolean): string => (vary(noisy) ? raw.pad(random, value) : value);
+  const optional = (column: Column, value: string | null, noisy: boolean): string =>
+    value === null ? raw.nullToken(random) : vary(noisy) ? (varied[column] as (value: string) => string)(value) : value;
+
   /** Fills `fields` with a raw rendering of `line`; `noisy` picks accepted variants instead of plain text. */
   function render(line: CleanLine, noisy: boolean): void {
-    const vary = (): boolean => noisy && random.next() < 0.35;
-    const text = (value: string | null, variant: (value: string) => string): string => (value === null ? raw.nullToken(random) : vary() ? variant(value) : value);
-    const padded = (value: string): string => raw.pad(random, value);
-    fields[COL.order_id] = vary() ? padded(line.order_id) : line.order_id;
-    fields[COL.line_id] = line.line_id === null ? '' : vary() ? padded(line.line_id) : line.line_id;
-    fields[COL.order_date] = vary() ? raw.renderDate(random, line.order_date) : line.order_date;
-    fields[COL.customer_id] = vary() ? padded(line.customer_id) : line.customer_id;
-    fields[COL.customer_name] = text(line.customer_name, (value) => raw.renderText(random, value));
-    fields[COL.customer_email] = text(line.customer_email, (value) => raw.renderEmail(random, value));
-    fields[COL.product_id] = vary() ? padded(line.product_id) : line.product_id;
-    fields[COL.product_name] = text(line.product_name, (value) => raw.renderText(random, value));
-    fields[COL.category] = text(line.category, (value) => (KNOWN_CATEGORIES.has(value) ? raw.renderCategory(random, value) : padded(value)));
-    fields[COL.quantity] = vary() ? raw.renderQuantity(random, line.quantity) : String(line.quantity);
-    fields[COL.unit_price] = vary() ? raw.renderPrice(random, line.unitPriceUnits) : plainPrice(line.unitPriceUnits);
-    fields[COL.discount] = vary() ? raw.renderDiscount(random, line.discountUnits) : raw.plainDiscount(line.discountUnits);
-    fields[COL.country] = text(line.country, (value) => raw.renderCountry(random, value));
-    fields[COL.city] = text(line.city, (value) => raw.renderText(random, value));
-    fields[COL.payment_method] = text(line.payment_method, (value) => raw.renderVariant(random, referenceData.payment_methods, value));
-    fields[COL.sales_channel] = text(line.sales_channel, (value) => raw.renderVariant(random, referenceData.sales_channels, value));
+    fields[COL.order_id] = id(line.order_id, noisy);
+    fields[COL.line_id] = line.line_id === null ? '' : id(line.line_id, noisy);
+    fields[COL.order_date] = vary(noisy) ? raw.renderDate(random, line.order_date) : line.order_date;
+    fields[COL.customer_id] = id(line.customer_id, noisy);
+    fields[COL.customer_name] = optional('customer_name', line.customer_name, noisy);
+    fields[COL.customer_email] = optional('customer_email', line.customer_email, noisy);
+    fields[COL.product_id] = id(line.product_id, noisy);
+    fields[COL.product_name] = optional('product_name', line.product_name, noisy);
+    fields[COL.category] = optional('category', line.category, noisy);
+    fields[COL.quantity] = vary(noisy) ? raw.renderQuantity(random, line.quantity) : String(line.quantity);
+    fields[COL.unit_price] = vary(noisy) ? raw.renderPrice(random, line.unitPriceUnits) : plainPrice(line.unitPriceUnits);
+    fields[COL.discount] = vary(noisy) ? raw.renderDiscount(random, line.discountUnits) : raw.plainDiscount(line.discountUnits);
+    fields[COL.country] = optional('country', line.country, noisy);
+    fields[COL.city] = optional('city', line.city, noisy);
+    fields[COL.payment_method] = optional('payment_method', line.payment_method, noisy);
+    fields[COL.sales_channel] = optional('sales_channel', line.sales_channel, noisy);
   }
 
-  /** Encodes `fields` in header order into `encoded`; `quoteSome` also quotes a few fields that need no quotes. */
-  function encode(quoteSome: boolean): void {
+  // Plain renderings of ids, dates, numbers and codes never need quotes: only free text is checked.
+  const freeText = header.map((field) => FREE_TEXT.has(field.field));
+  const extraValues = EXTRA_VALUES.map((value) => encodeField(value));
+  /**
+   * Encodes `fields` in header order into `encoded`. `dirty` checks every field for quoting (dirt
+   * writes commas anywhere) and quotes a few fields that need no quotes, an accepted form.
+   */
+  function encode(dirty: boolean): void {
     for (let index = 0; index < header.length; index++) {
       const position = (header[index] as HeaderField).field;
-      const value = position >= 0 ? (fields[position] as string) : random.pick(EXTRA_VALUES);
-      encoded[index] = encodeField(value, quoteSome && random.next() < 0.3);
+      if (position < 0) encoded[index] = random.pick(extraValues);
+      else if (dirty) encoded[index] = encodeField(fields[position] as string, random.next() < 0.3);
+      else encoded[index] = freeText[index] ? encodeField(fields[position] as string) : (fields[position] as string);
     }
   }
 
@@ -248,7 +268,7 @@ export function generateSales(options: GenerateOptions): GenerateResult {
         continue;
       }
       if (dirt === 'malformed') {
-        encode(false);
+        encode(true);
         emit(malformedRecord(random, { encoded, plainOrderId: line.order_id, orderIdPosition, cityPosition }), ['malformed_record'], null, null);
         continue;
       }

@@ -21,27 +21,26 @@ export type Outcome = 'clean' | 'rejected' | 'duplicate_dropped' | 'duplicate_or
  */
 export function resolveOrderBlock(block: readonly EmittedRecord[]): Outcome[] {
   const outcomes: Outcome[] = new Array<Outcome>(block.length);
-  // Identical rows share a line key, so identities are compared within a key and computed only
-  // for keys that occur more than once.
-  const identity = (line: CleanLine): string => JSON.stringify(cleanRowJson(line, 0));
-  const laterByKey = new Map<string, { last: CleanLine; identities?: Set<string> }>();
+  // Blocks are small (an order's lines), so later rows with the same key are found by scanning;
+  // identical rows share a line key, so whole-row identities are built only when keys collide.
+  const identities: (string | undefined)[] = new Array<string | undefined>(block.length);
+  const identity = (index: number): string => (identities[index] ??= JSON.stringify(cleanRowJson((block[index] as EmittedRecord).clean as CleanLine, 0)));
   for (let index = block.length - 1; index >= 0; index--) {
-    const record = block[index] as EmittedRecord;
-    if (record.clean === null) {
+    const clean = (block[index] as EmittedRecord).clean;
+    if (clean === null) {
       outcomes[index] = 'rejected';
       continue;
     }
-    const key = `${record.clean.order_id}\u0000${record.clean.line_key}`;
-    const later = laterByKey.get(key);
-    if (!later) {
-      outcomes[index] = 'clean';
-      laterByKey.set(key, { last: record.clean });
-      continue;
+    outcomes[index] = 'clean';
+    for (let later = index + 1; later < block.length; later++) {
+      const other = (block[later] as EmittedRecord).clean;
+      if (other === null || other.line_key !== clean.line_key || other.order_id !== clean.order_id) continue;
+      if (identity(later) === identity(index)) {
+        outcomes[index] = 'duplicate_dropped';
+        break;
+      }
+      outcomes[index] = 'duplicate_order_line';
     }
-    later.identities ??= new Set([identity(later.last)]);
-    const own = identity(record.clean);
-    outcomes[index] = later.identities.has(own) ? 'duplicate_dropped' : 'duplicate_order_line';
-    later.identities.add(own);
   }
   return outcomes;
 }
