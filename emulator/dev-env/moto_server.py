@@ -13,7 +13,7 @@ statement denied every request.
 3. Redshift's ModifyClusterParameterGroup exists and DescribeClusterParameters returns the user's
 parameters (moto answers "not implemented", which Terraform retries forever).
 
-Its clusters also report ClusterAvailabilityStatus and AvailabilityZoneRelocationStatus, which
+Its clusters also report ClusterAvailabilityStatus, AvailabilityZoneRelocationStatus and MultiAZ, which
 Terraform waits for.
 
 4. SQS keeps and returns the RedriveAllowPolicy attribute (moto drops it, so Terraform waits forever
@@ -88,6 +88,7 @@ redshift_models.Cluster.cluster_availability_status = property(
     lambda self: {"available": "Available", "paused": "Paused"}.get(self.status, "Modifying")
 )
 redshift_models.Cluster.availability_zone_relocation_status = "disabled"
+redshift_models.Cluster.multi_az = "Disabled"
 redshift_responses.RedshiftResponse.modify_cluster_parameter_group = _modify_cluster_parameter_group
 redshift_responses.RedshiftResponse.describe_cluster_parameters = _describe_cluster_parameters
 
