@@ -14,7 +14,8 @@ statement denied every request.
 parameters (moto answers "not implemented", which Terraform retries forever).
 
 Its clusters also report ClusterAvailabilityStatus, AvailabilityZoneRelocationStatus and MultiAZ, which
-Terraform waits for.
+Terraform waits for, and a cluster created with ManageMasterPassword gets its admin secret in
+Secrets Manager (MasterPasswordSecretArn), as on AWS.
 
 4. SQS keeps and returns the RedriveAllowPolicy attribute (moto drops it, so Terraform waits forever
 for aws_sqs_queue_redrive_allow_policy to appear).
@@ -27,6 +28,7 @@ from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.redshift import models as redshift_models
 from moto.redshift import responses as redshift_responses
 from moto.s3 import models as s3_models
+from moto.secretsmanager.models import secretsmanager_backends
 from moto.sqs import models as sqs_models
 
 sqs_models.Queue.lambda_event_source_mappings = property(lambda self: {}, lambda self, value: None)
@@ -89,6 +91,26 @@ redshift_models.Cluster.cluster_availability_status = property(
 )
 redshift_models.Cluster.availability_zone_relocation_status = "disabled"
 redshift_models.Cluster.multi_az = "Disabled"
+_create_cluster = redshift_responses.RedshiftResponse.create_cluster
+
+
+def _create_cluster_with_managed_password(self):
+    result = _create_cluster(self)
+    if str(self._get_param("ManageMasterPassword")).lower() == "true":
+        identifier = self._get_param("ClusterIdentifier")
+        secret = json.loads(secretsmanager_backends[self.current_account][self.region].create_secret(
+            name=f"redshift!{identifier}-admin",
+            secret_string=json.dumps({"username": self._get_param("MasterUsername"), "password": "emulated-admin-password"}),
+            secret_binary=None, description=f"Admin password of Redshift cluster {identifier}", tags=None,
+            kms_key_id=self._get_param("MasterPasswordSecretKmsKeyId"), client_request_token=None,
+            replica_regions=[], force_overwrite=False,
+        ))
+        self.redshift_backend.clusters[identifier].master_password_secret_arn = secret["ARN"]
+    return result
+
+
+redshift_models.Cluster.master_password_secret_arn = None
+redshift_responses.RedshiftResponse.create_cluster = _create_cluster_with_managed_password
 redshift_responses.RedshiftResponse.modify_cluster_parameter_group = _modify_cluster_parameter_group
 redshift_responses.RedshiftResponse.describe_cluster_parameters = _describe_cluster_parameters
 
