@@ -63,10 +63,13 @@ export function spawnLogged(options: SpawnLoggedOptions): ManagedProcess {
     stdio: ['ignore', log, log], env: options.env ?? process.env, uid: options.uid, gid: options.gid,
   });
   closeSync(log);
+  // If this process ends without stopping the child (a crash, Ctrl-C), the child must not outlive it.
+  const stopOnExit = () => child.kill(options.stopSignal ?? 'SIGTERM');
+  process.once('exit', stopOnExit);
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', reject);
-  });
+  }).finally(() => process.off('exit', stopOnExit));
   return {
     pid: child.pid ?? -1,
     exited,
