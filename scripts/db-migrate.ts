@@ -31,10 +31,10 @@ function parseStage(argv: string[]): Stage {
   return values.stage as Stage;
 }
 
-function connection(stage: Stage, env: NodeJS.ProcessEnv): Connection {
+async function connection(stage: Stage, env: NodeJS.ProcessEnv): Promise<Connection> {
   const local = stage === 'local' ? readEndpoints(devPaths(join(projectRoot, '.dev')).endpoints) : undefined;
   const fromEnv = env.REDSHIFT_CLUSTER_ID && env.REDSHIFT_DATABASE && env.REDSHIFT_SECRET_ARN;
-  const outputs: Record<string, unknown> = fromEnv ? {} : (local?.outputs ?? terraformOutputs(stage));
+  const outputs: Record<string, unknown> = fromEnv ? {} : (local?.outputs ?? (await terraformOutputs(stage)));
   const pick = (envName: string, outputName: string): string => {
     const value = env[envName] ?? outputs[outputName];
     if (typeof value !== 'string' || value === '') {
@@ -54,7 +54,7 @@ function connection(stage: Stage, env: NodeJS.ProcessEnv): Connection {
 
 try {
   const stage = parseStage(process.argv.slice(2));
-  const { client, target } = connection(stage, process.env);
+  const { client, target } = await connection(stage, process.env);
   const migrations = readdirSync(ddlDir)
     .filter((name) => name.endsWith('.sql'))
     .map((name) => migrationFromFile(name, readFileSync(join(ddlDir, name), 'utf8')));
