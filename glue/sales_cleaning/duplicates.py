@@ -1,7 +1,7 @@
-"""Within-file duplicate rules (DESIGN 4.2) over rows that passed validation."""
+"""Within-file duplicate rules (docs/data-contract.md "Duplicates") over rows that passed validation."""
 from __future__ import annotations
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from .clean import CLEAN_COLUMNS
@@ -9,14 +9,27 @@ from .clean import CLEAN_COLUMNS
 KEY_COLUMNS = ["order_id", "line_key"]
 
 
-def classify_duplicates(valid: DataFrame) -> DataFrame:
-    """Adds `outcome`: `clean`, `duplicate_dropped` (an identical row appears later) or
-    `duplicate_order_line` (a different row with the same line key appears later)."""
-    identical = Window.partitionBy(*CLEAN_COLUMNS)
+def classify_duplicates(rows: DataFrame, eligible: Column) -> DataFrame:
+    """Adds `duplicate` to the `eligible` rows (those that passed validation; null on the others):
+    `duplicate_dropped` when an identical row (every clean column) comes later in the file,
+    `duplicate_order_line` when a different row with the same line key comes later, else `none`.
+
+    Deciding both against all later rows equals applying the rules one after the other: the last
+    copy of any later row with the same key survives rule 1. The line-key window runs first, so the
+    identical-row window (whose columns include the key) reuses its shuffle.
+    """
     same_key = Window.partitionBy(*KEY_COLUMNS)
-    return valid.withColumn(
-        "outcome",
-        F.when(F.col("source_line") < F.max("source_line").over(identical), F.lit("duplicate_dropped"))
-        .when(F.col("source_line") < F.max("source_line").over(same_key), F.lit("duplicate_order_line"))
-        .otherwise(F.lit("clean")),
+    identical = Window.partitionBy(*KEY_COLUMNS, *[column for column in CLEAN_COLUMNS if column not in KEY_COLUMNS])
+    eligible_line = F.when(eligible, F.col("source_line"))
+    return (
+        rows.withColumn("_last_of_key", F.max(eligible_line).over(same_key))
+        .withColumn("_last_identical", F.max(eligible_line).over(identical))
+        .withColumn(
+            "duplicate",
+            F.when(~eligible, F.lit(None).cast("string"))
+            .when(F.col("source_line") < F.col("_last_identical"), F.lit("duplicate_dropped"))
+            .when(F.col("source_line") < F.col("_last_of_key"), F.lit("duplicate_order_line"))
+            .otherwise(F.lit("none")),
+        )
+        .drop("_last_of_key", "_last_identical")
     )

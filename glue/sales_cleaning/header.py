@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .values import WHITESPACE
+
 COLUMNS = [
     "order_id", "line_id", "order_date", "customer_id", "customer_name", "customer_email",
     "product_id", "product_name", "category", "quantity", "unit_price", "discount",
@@ -17,7 +19,8 @@ ALIASES = {
 
 
 def normalise_name(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "_", name.strip().lower()).strip("_")
+    """Trimmed, lower-case, runs of whitespace, `_` and `-` as one `_`: `Order ID` → `order_id`."""
+    return re.sub(r"[\s_\-]+", "_", name.strip(WHITESPACE).lower())
 
 
 @dataclass(frozen=True)

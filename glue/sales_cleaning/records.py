@@ -24,7 +24,20 @@ _PY_FIELD_AFTER_COMMA = re.compile(r',("(?:[^"]|"")*"|[^",\n]*)')
 
 
 def quote_count(value: Column) -> Column:
-    return F.length(value) - F.length(F.regexp_replace(value, '"', ""))
+    return F.length(value) - F.length(F.translate(value, '"', ""))
+
+
+def physical_lines(text_lines: DataFrame) -> DataFrame:
+    """Lines as read with `\\n` as the only separator: the CR of a CRLF dropped, and invalid UTF-8
+    replaced by U+FFFD (`invalid_utf8` = 1 on the lines that had some).
+
+    Spark keeps the file's bytes as they are; a round trip through Java strings turns each
+    invalid byte into U+FFFD, so every later step sees valid text.
+    """
+    value = F.col("value")
+    without_cr = F.when(value.endswith("\r"), F.expr("substring(value, 1, length(value) - 1)")).otherwise(value)
+    repaired = F.decode(F.encode(without_cr, "UTF-8"), "UTF-8")
+    return text_lines.select(repaired.alias("value"), (repaired != without_cr).cast("int").alias("invalid_utf8"))
 
 
 def partition_stats(lines: DataFrame) -> list[tuple[int, int, int]]:
@@ -63,7 +76,7 @@ def number_lines(lines: DataFrame, offsets: list[tuple[int, int, int]]) -> DataF
         .withColumn("quotes_before", F.col("quotes_before") + F.coalesce(F.sum("quotes").over(before), F.lit(0)))
         .withColumn("continues", (F.col("quotes_before") % 2) == 1)
         .withColumn("start_in_partition", F.max(F.when(~F.col("continues"), F.col("line"))).over(in_partition.rowsBetween(Window.unboundedPreceding, 0)))
-        .select("_pid", "line", "value", "quotes", "continues", "start_in_partition")
+        .select("_pid", "line", "value", "invalid_utf8", "quotes", "continues", "start_in_partition")
     )
 
 
@@ -79,7 +92,8 @@ def record_start_carry(numbered: DataFrame) -> list[tuple[int, int]]:
 
 
 def assemble_records(numbered: DataFrame, carry: list[tuple[int, int]]) -> DataFrame:
-    """One row per record: `source_line` (its first line), `record` (lines joined by \\n), `is_blank`.
+    """One row per record: `source_line` (its first line), `record` (lines joined by \\n), `is_blank`
+    (empty or whitespace only) and `invalid_utf8`.
 
     Single-line records (the common case) pass straight through; only records spanning several
     lines are grouped.
@@ -90,17 +104,18 @@ def assemble_records(numbered: DataFrame, carry: list[tuple[int, int]]) -> DataF
         "start", F.coalesce(F.col("start_in_partition"), F.col("carried_start"))
     )
     single = (~F.col("continues")) & (F.col("quotes") % 2 == 0)
-    one_line = with_start.where(single).select(F.col("line").alias("source_line"), F.col("value").alias("record"))
+    one_line = with_start.where(single).select(F.col("line").alias("source_line"), F.col("value").alias("record"), "invalid_utf8")
     several_lines = (
         with_start.where(~single)
         .groupBy("start")
-        .agg(F.array_sort(F.collect_list(F.struct("line", "value"))).alias("parts"))
+        .agg(F.array_sort(F.collect_list(F.struct("line", "value"))).alias("parts"), F.max("invalid_utf8").alias("invalid_utf8"))
         .select(
             F.col("start").alias("source_line"),
             F.concat_ws("\n", F.transform("parts", lambda part: part["value"])).alias("record"),
+            "invalid_utf8",
         )
     )
-    return one_line.unionByName(several_lines).withColumn("is_blank", F.trim(F.col("record")) == "")
+    return one_line.unionByName(several_lines).withColumn("is_blank", F.col("record").rlike(r"^\s*+$"))
 
 
 def split_fields(records: DataFrame) -> DataFrame:

@@ -1,4 +1,6 @@
 """Spark settings the job relies on, applied the same way on Glue and locally."""
+from __future__ import annotations
+
 from pyspark.sql import SparkSession
 
 JOB_SETTINGS = {
@@ -11,10 +13,11 @@ JOB_SETTINGS = {
 }
 
 
-def apply_job_settings(spark: SparkSession) -> SparkSession:
+def apply_job_settings(spark: SparkSession, shuffle_partitions: int | None = None) -> SparkSession:
+    """Applies JOB_SETTINGS. Shuffle width defaults to a few tasks per core rather than Spark's
+    fixed 200, which on a small cluster or a laptop costs more in task overhead than the data."""
     for key, value in JOB_SETTINGS.items():
         spark.conf.set(key, value)
-    # Shuffle width follows the cores the job has (a few tasks per core), not Spark's fixed 200,
-    # which on a small cluster or a laptop costs more in task overhead than the data itself.
-    spark.conf.set("spark.sql.shuffle.partitions", str(max(4, spark.sparkContext.defaultParallelism * 4)))
+    width = shuffle_partitions or max(4, spark.sparkContext.defaultParallelism * 4)
+    spark.conf.set("spark.sql.shuffle.partitions", str(width))
     return spark

@@ -1,4 +1,7 @@
-"""Column expressions that turn one raw text value into its clean form (null when it does not parse)."""
+"""Per-column parsers: Column expressions that turn one raw text value into its clean form.
+
+Each returns null when the value does not parse; the reasons are decided in validation.py.
+"""
 from __future__ import annotations
 
 from pyspark.sql import Column
@@ -6,91 +9,123 @@ from pyspark.sql import functions as F
 
 from . import reference
 
+# "Trim" and "whitespace" mean Java's \s everywhere (space, tab, LF, VT, FF, CR), the same set the
+# regular expressions use, so trimming and collapsing agree with each other and with the generator.
+WHITESPACE = " \t\n\u000b\f\r"
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Exact numbers: 19 integer digits and 18 decimals, so that sums of two values still fit Spark's 38 digits.
+EXACT = "decimal(37,18)"
+SATURATED = "9" * 19
+
+
+def trim(value: Column) -> Column:
+    return F.call_function("btrim", value, F.lit(WHITESPACE))
+
+
+def without_null_tokens(raw: Column) -> Column:
+    """The raw value, or null when it is one of the contract's null tokens."""
+    return F.when(~F.lower(trim(raw)).isin(reference.null_tokens()), raw)
+
+
+def collapsed_text(value: Column) -> Column:
+    """Runs of whitespace (line breaks included) as one space, then trimmed."""
+    return trim(F.regexp_replace(value, r"\s++", " "))
+
+
+def _time_of_day() -> str:
+    return r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+
+
+def parse_date(value: Column) -> Column:
+    """Every accepted date form, read as the calendar date written (no time-zone shift)."""
+    text = trim(value)
+    return (
+        F.when(text.rlike(r"^\d{4}-\d{2}-\d{2}$"), F.to_date(text, "yyyy-MM-dd"))
+        .when(
+            text.rlike(rf"^\d{{4}}-\d{{2}}-\d{{2}}(T{_time_of_day()}Z?| {_time_of_day()})$"),
+            F.to_date(F.substring(text, 1, 10), "yyyy-MM-dd"),
+        )
+        .when(text.rlike(r"^\d{1,2}/\d{1,2}/\d{4}$"), F.to_date(text, "M/d/yyyy"))
+        .when(text.rlike(r"^\d{4}/\d{2}/\d{2}$"), F.to_date(text, "yyyy/MM/dd"))
+        # Spark's month names are case-sensitive ("Mar", "March"): initcap gives them that case.
+        .when(text.rlike(r"^\d{2}-[A-Za-z]{3}-\d{4}$"), F.to_date(F.initcap(F.lower(text)), "dd-MMM-yyyy"))
+        .when(text.rlike(rf"(?i)^({MONTHS}) \d{{1,2}}, \d{{4}}$"), F.to_date(F.initcap(F.lower(text)), "MMMM d, yyyy"))
+        .when(text.rlike(r"^\d{8}$"), F.to_date(text, "yyyyMMdd"))
+    )
+
+
+def exact_number(number: Column, decimals: int = 18) -> Column:
+    """A checked decimal literal (`[+-]digits[.digits]`) as an exact decimal(37,18).
+
+    Digits past `decimals` are cut, never rounded, so rounding half up to 4 or 2 places later stays
+    exact. When the cut drops non-zero digits from a whole number, the value moves one unit away
+    from zero: `1.0000000000000000000001` stays above 1 and `-0.0000000000000000000001` below 0,
+    as the range checks need. Past 19 integer digits the value saturates at ±(10^19 - 1), beyond
+    every limit of the contract.
+    """
+    stripped = F.regexp_replace(number, r"^([+-]?)0++(?=\d)", "$1")
+    kept = F.regexp_replace(stripped, rf"(\.\d{{{decimals}}})\d++$", "$1")
+    whole_digits = F.length(F.regexp_replace(F.substring_index(kept, ".", 1), r"^[+-]", ""))
+    sign = F.when(number.startswith("-"), F.lit(-1)).otherwise(F.lit(1)).cast("decimal(1,0)")
+    value = F.when(whole_digits > 19, (sign * F.lit(SATURATED).cast("decimal(19,0)")).cast(EXACT)).otherwise(kept.cast(EXACT))
+    unit = F.lit("0." + "0" * (decimals - 1) + "1").cast(EXACT)
+    dropped_digits = number.rlike(rf"\.\d{{{decimals}}}\d*[1-9]")
+    away_from_zero = F.when(number.startswith("-"), value - unit).otherwise(value + unit)
+    nudged = F.when(dropped_digits & (value == F.floor(value)), away_from_zero).otherwise(value)
+    # The common short literal fits decimal(37,18) as it is: no regular expressions needed.
+    return F.when(F.length(number) <= decimals + 1, number.cast(EXACT)).otherwise(nudged)
+
+
+def parse_quantity(value: Column) -> Column:
+    """Whole number (`3`, `3.0`, ` 3 `, `+3`) as an exact decimal; null when it is not one."""
+    text = trim(value)
+    return F.when(text.rlike(r"^[+-]?\d++(\.0++)?$"), exact_number(F.regexp_replace(text, r"\.0++$", "")))
+
+
+def parse_price(value: Column) -> Column:
+    """`19.99`, `$19.99`, `US$ 19.99`, `USD 19.99`, `1,299.00`, `-5.00` as an exact decimal; null otherwise."""
+    number = F.regexp_replace(trim(value), r"(?i)^(US\$|USD|\$) ?", "")
+    well_formed = number.rlike(r"^-?\d{1,3}(,\d{3})++(\.\d++)?$") | number.rlike(r"^-?\d++(\.\d++)?$")
+    return F.when(well_formed, exact_number(F.regexp_replace(number, ",", "")))
+
+
+def parse_discount(value: Column) -> Column:
+    """`0.15` or `15%` / `15 %` as an exact fraction; null when it is not a number."""
+    text = trim(value)
+    percent = F.regexp_extract(text, r"^([+-]?\d++(\.\d++)?) ?%$", 1)
+    # Percentages keep two decimals fewer, so dividing by 100 stays exact in 18 decimals.
+    as_fraction = (exact_number(percent, decimals=16) / F.lit(100).cast("decimal(3,0)")).cast(EXACT)
+    return F.when(percent != "", as_fraction).when(text.rlike(r"^[+-]?\d++(\.\d++)?$"), exact_number(text))
+
+
+def parse_email(value: Column) -> Column:
+    email = F.lower(trim(value))
+    return F.when(email.rlike(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), email)
 
 
 def _lookup(mapping: dict[str, str]) -> Column:
     return F.create_map(*[F.lit(item) for pair in sorted(mapping.items()) for item in pair])
 
 
-def without_null_tokens(raw: Column) -> Column:
-    """The raw value, or null when it is one of the contract's null tokens."""
-    return F.when(~F.lower(F.trim(raw)).isin(reference.null_tokens()), raw)
-
-
-def collapsed_text(value: Column) -> Column:
-    """Runs of whitespace (line breaks included) as one space, then trimmed."""
-    return F.trim(F.regexp_replace(value, r"\s+", " "))
-
-
-def parse_date(value: Column) -> Column:
-    """Every accepted date form, read as the calendar date written (no time-zone shift)."""
-    text = F.trim(value)
-    day_month_year = F.regexp_extract(text, r"^(\d{1,2})-([A-Za-z]{3})-(\d{4})$", 0)
-    month_day_year = F.regexp_extract(text, rf"(?i)^({MONTHS}) (\d{{1,2}}), (\d{{4}})$", 0)
-    return (
-        F.when(text.rlike(r"^\d{4}-\d{2}-\d{2}$"), F.to_date(text, "yyyy-MM-dd"))
-        .when(text.rlike(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z?| \d{2}:\d{2}:\d{2})$"), F.to_date(F.substring(text, 1, 10), "yyyy-MM-dd"))
-        .when(text.rlike(r"^\d{1,2}/\d{1,2}/\d{4}$"), F.to_date(text, "M/d/yyyy"))
-        .when(text.rlike(r"^\d{4}/\d{2}/\d{2}$"), F.to_date(text, "yyyy/MM/dd"))
-        .when(
-            day_month_year != "",
-            F.to_date(
-                F.concat_ws(
-                    "-",
-                    F.regexp_extract(text, r"^(\d{1,2})-", 1),
-                    F.initcap(F.lower(F.regexp_extract(text, r"-([A-Za-z]{3})-", 1))),
-                    F.regexp_extract(text, r"(\d{4})$", 1),
-                ),
-                "d-MMM-yyyy",
-            ),
-        )
-        .when(month_day_year != "", F.to_date(F.initcap(F.lower(text)), "MMMM d, yyyy"))
-        .when(text.rlike(r"^\d{8}$"), F.to_date(text, "yyyyMMdd"))
-    )
-
-
-def parse_quantity(value: Column) -> Column:
-    """Whole number (`3`, `3.0`, ` 3 `) as decimal(20,0); null when not a whole number."""
-    text = F.trim(value)
-    return F.when(text.rlike(r"^[+-]?\d{1,18}(\.0+)?$"), F.regexp_replace(text, r"\.0+$", "").cast("decimal(20,0)"))
-
-
-def parse_price(value: Column) -> Column:
-    """`19.99`, `$19.99`, `US$ 19.99`, `USD 19.99`, `1,299.00` as an exact decimal; null otherwise."""
-    number = F.regexp_replace(F.trim(value), r"(?i)^(US\$|USD|\$)\s*", "")
-    well_formed = number.rlike(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$") | number.rlike(r"^-?\d{1,20}(\.\d{1,18})?$")
-    return F.when(well_formed, F.regexp_replace(number, ",", "").cast("decimal(38,18)"))
-
-
-def parse_discount(value: Column) -> Column:
-    """`0.15` or `15%` as an exact decimal fraction; null when it is not a number."""
-    text = F.trim(value)
-    percent = F.regexp_extract(text, r"^(\d{1,3}(\.\d{1,16})?)\s*%$", 1)
-    return (
-        F.when(percent != "", percent.cast("decimal(38,18)") / F.lit(100).cast("decimal(3,0)"))
-        .when(text.rlike(r"^-?\d{1,3}(\.\d{1,16})?$"), text.cast("decimal(38,18)"))
-    )
-
-
-def parse_email(value: Column) -> Column:
-    email = F.lower(F.trim(value))
-    return F.when(email.rlike(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), email)
+def _variant_key(value: Column) -> Column:
+    """Lower-case, trimmed, runs of whitespace, `_` and `-` as one space (the contract's order)."""
+    return F.regexp_replace(F.lower(trim(value)), r"[\s_\-]++", " ")
 
 
 def canonical_category(value: Column) -> Column:
-    key = F.regexp_replace(F.regexp_replace(F.lower(F.trim(value)), r"[\s_\-]+", " "), r"\band\b", "&")
-    return F.coalesce(F.element_at(_lookup(reference.category_lookup()), F.trim(key)), F.trim(value))
+    """Known category (any case, spacing, `and`/`&`) → canonical name; unknown → the trimmed value."""
+    key = F.regexp_replace(_variant_key(value), r"\band\b", "&")
+    return F.coalesce(F.element_at(_lookup(reference.category_lookup()), key), trim(value))
 
 
 def canonical_country(value: Column) -> Column:
-    key = F.trim(F.regexp_replace(F.regexp_replace(F.lower(F.trim(value)), r"\.", ""), r"\s+", " "))
+    """Name, alias, ISO alpha-2 or alpha-3 (any case, dots dropped) → ISO alpha-2; unknown → null."""
+    key = trim(F.regexp_replace(F.lower(F.regexp_replace(value, r"\.", "")), r"\s++", " "))
     return F.element_at(_lookup(reference.country_lookup()), key)
 
 
 def _variant(value: Column, mapping: dict[str, str]) -> Column:
-    key = F.trim(F.regexp_replace(F.lower(F.trim(value)), r"[\s_\-]+", " "))
-    return F.element_at(_lookup(mapping), key)
+    return F.element_at(_lookup(mapping), _variant_key(value))
 
 
 def canonical_payment_method(value: Column) -> Column:

@@ -1,6 +1,7 @@
 import datetime as dt
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
@@ -24,16 +25,23 @@ def spark():
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
-    yield apply_job_settings(session)
+    # Two shuffle partitions: the test inputs are tiny, and each extra task costs time.
+    yield apply_job_settings(session, shuffle_partitions=2)
     session.stop()
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
 def run_csv(spark, tmp_path):
-    """Writes `content` to a CSV file, runs the job on it and returns (manifest, output folder)."""
+    """Runs the job on a fixture file (a name under fixtures/) or on the given text or bytes;
+    returns (manifest, output folder)."""
 
     def run(content: bytes | str, run_id: str = "test-run", run_date: dt.date = RUN_DATE):
         source = tmp_path / "sales_data.csv"
+        if isinstance(content, str) and content.endswith(".csv") and "\n" not in content:
+            content = (FIXTURES / content).read_bytes()
         source.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         output = tmp_path / "out"
         config = JobConfig(input_uri=str(source), output_uri=str(output), run_id=run_id, run_date=run_date, source_version="v1")

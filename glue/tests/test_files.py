@@ -1,99 +1,117 @@
-"""Whole files: bad files end as rejected_file, odd but valid files load, reasons and duplicates."""
+"""Whole files through the job: bad files end as rejected_file, odd but valid files load, outputs and manifest."""
+import json
+
+import pytest
+from conftest import RUN_DATE
 from outputs import clean_rows, rejected_rows
+from py4j.protocol import Py4JJavaError
+
+from sales_cleaning.pipeline import JobConfig, run_job
 
 HEADER = "order_id,order_date,customer_id,product_id,quantity,unit_price"
 
 
 def test_an_empty_file_is_rejected_whole(run_csv):
-    manifest, _ = run_csv(b"")
-    assert (manifest["status"], manifest["reason"]) == ("rejected_file", "empty_file")
+    manifest, _ = run_csv("empty.csv")
+    assert (manifest["status"], manifest["reason"], manifest["counts"]) == ("rejected_file", "empty_file", None)
 
 
 def test_a_header_only_file_is_rejected_whole(run_csv):
-    manifest, _ = run_csv(HEADER + "\n")
+    manifest, _ = run_csv("header_only.csv")
     assert (manifest["status"], manifest["reason"]) == ("rejected_file", "no_data_rows")
 
 
-def test_a_file_missing_required_columns_names_them(run_csv):
-    manifest, output = run_csv("order_id,order_date,customer_id\nO1,2024-01-01,C1\n")
-    assert (manifest["status"], manifest["reason"]) == ("rejected_file", "missing_required_columns:product_id,quantity,unit_price")
+def test_a_file_missing_a_required_column_names_the_missing_ones(run_csv):
+    manifest, output = run_csv("missing_required_column.csv")
+    assert (manifest["status"], manifest["reason"]) == ("rejected_file", "missing_required_columns:product_id,unit_price")
     assert clean_rows(output) == []
 
 
 def test_a_binary_file_named_csv_is_not_text(run_csv):
-    manifest, _ = run_csv(bytes(range(256)) * 4)
+    manifest, _ = run_csv("binary.csv")
     assert (manifest["status"], manifest["reason"]) == ("rejected_file", "not_text")
 
 
-def test_bom_crlf_and_quoted_line_breaks_keep_exact_line_numbers(run_csv):
-    content = "\ufeff" + HEADER + ",product_name\r\nO1,2024-01-01,C1,P1,1,2.50,\"Big\r\nBox\"\r\nO2,2024-01-02,C2,P2,2,3.00,Lamp\r\n"
-    manifest, output = run_csv(content)
+def test_a_missing_input_file_fails_the_run_with_a_manifest(spark, tmp_path):
+    config = JobConfig(input_uri=str(tmp_path / "absent.csv"), output_uri=str(tmp_path / "out"), run_id="r1", run_date=RUN_DATE)
+    with pytest.raises(Py4JJavaError, match="FileNotFoundException"):
+        run_job(spark, config, log=lambda _message: None)
+    manifest = json.loads((tmp_path / "out" / "manifests" / "r1.json").read_text())
+    assert manifest["status"] == "failed" and "absent.csv" in manifest["error"]
+
+
+def test_bom_crlf_and_quoted_line_breaks_keep_exact_line_numbers_and_values(run_csv):
+    manifest, output = run_csv("bom_crlf_quoted_newlines.csv")
     rows = clean_rows(output)
-    assert manifest["counts"]["rows_read"] == 2
-    assert [(row["order_id"], row["source_line"], row["product_name"]) for row in rows] == [("O1", 2, "Big Box"), ("O2", 4, "Lamp")]
+    assert manifest["counts"] == {"rows_read": 3, "rows_clean": 3, "rows_rejected": 0, "duplicates_dropped": 0, "blank_lines": 0}
+    assert [(row["order_id"], row["source_line"], row["product_name"]) for row in rows] == [
+        ("O1", 2, "Big Box"), ("O2", 4, "Lamp"), ("O3", 5, 'Three lines, "quoted"'),
+    ]
 
 
 def test_invalid_utf8_bytes_are_replaced_and_counted_and_the_row_still_loads(run_csv):
-    content = (HEADER + ",city\nO1,2024-01-01,C1,P1,1,2.50,Z\xfcrich\n").encode("latin-1")
-    manifest, output = run_csv(content)
+    manifest, output = run_csv("invalid_utf8.csv")
     assert manifest["quality"]["records_with_invalid_utf8"] == 1
-    assert clean_rows(output)[0]["city"] == "Z\ufffdrich"
+    assert [row["city"] for row in clean_rows(output)] == ["Z\ufffdrich", "Bern"]
 
 
-def test_extra_columns_are_ignored_and_reported(run_csv):
-    manifest, output = run_csv("Region," + HEADER + ",Notes\nEU,O1,2024-01-01,C1,P1,1,2.50,\"a, b\"\n")
-    assert manifest["ignored_columns"] == ["Region", "Notes"]
+def test_extra_columns_are_ignored_and_reported_as_written(run_csv):
+    manifest, output = run_csv("extra_columns.csv")
+    assert manifest["ignored_columns"] == ["Region", "Notes", "Region"]
     assert clean_rows(output)[0]["order_id"] == "O1"
 
 
-def test_a_row_gets_every_reason_that_applies_in_contract_order(run_csv):
-    manifest, output = run_csv(HEADER + ",discount\n,1999-01-01,C1,P1,-2,$-3.00,150%\n")
-    rejected = rejected_rows(output)
-    assert rejected[0]["reasons"] == "missing_required:order_id;date_out_of_range;non_positive_quantity;negative_price;invalid_discount"
-    assert manifest["reasons"]["negative_price"] == 1
+def test_blank_lines_are_counted_and_are_not_records(run_csv):
+    manifest, output = run_csv(HEADER + "\n\nO1,2024-01-01,C1,P1,1,2.00\n   \n")
+    assert manifest["counts"] == {"rows_read": 1, "rows_clean": 1, "rows_rejected": 0, "duplicates_dropped": 0, "blank_lines": 2}
+    assert clean_rows(output)[0]["source_line"] == 3
 
 
-def test_wrong_field_count_and_broken_quotes_are_malformed_records(run_csv):
-    manifest, output = run_csv(HEADER + "\nO1,2024-01-01,C1,P1,1\nO2,2024-01-01,C1,P\"x\"1,1,1.00\nO3,2024-01-01,C1,P1,1,1.00,extra\n")
-    assert [row["reasons"] for row in rejected_rows(output)] == ["malformed_record"] * 3
-    assert manifest["counts"]["rows_rejected"] == 3
+def test_rejected_rows_keep_their_raw_record_and_all_reasons(run_csv):
+    manifest, output = run_csv(HEADER + ',discount\n,1999-01-01,C1,P1,-2,"$-3.00",150%\nO2,2024-01-01,C1,P1,1\n')
+    assert [(row["source_line"], row["reasons"], row["raw_record"]) for row in rejected_rows(output)] == [
+        (2, "missing_required:order_id;date_out_of_range;non_positive_quantity;negative_price;invalid_discount", ',1999-01-01,C1,P1,-2,"$-3.00",150%'),
+        (3, "malformed_record", "O2,2024-01-01,C1,P1,1"),
+    ]
+    assert manifest["reasons"] == {
+        "missing_required:order_id": 1, "date_out_of_range": 1, "non_positive_quantity": 1, "negative_price": 1,
+        "invalid_discount": 1, "malformed_record": 1,
+    }
+    assert manifest["sample_rejections"][1] == {"source_line": 3, "reasons": ["malformed_record"], "raw_record": "O2,2024-01-01,C1,P1,1"}
 
 
-def test_identical_rows_collapse_and_the_last_conflicting_line_wins(run_csv):
-    content = HEADER + "\nO1,2024-01-01,C1,P1,1,$2.00\nO1,01/01/2024,C1,P1,1,2.00\nO1,2024-01-01,C1,P2,1,5.00\nO1,2024-01-01,C1,P2,3,5.00\n"
-    manifest, output = run_csv(content)
-    assert manifest["counts"] == {"rows_read": 4, "rows_clean": 2, "rows_rejected": 1, "duplicates_dropped": 1, "blank_lines": 0}
-    assert [(row["product_id"], row["quantity"], row["source_line"]) for row in clean_rows(output)] == [("P1", 1, 3), ("P2", 3, 5)]
-    assert [(row["source_line"], row["reasons"]) for row in rejected_rows(output)] == [(4, "duplicate_order_line")]
+def test_counts_reconcile_and_duplicates_are_counted(run_csv):
+    content = HEADER + "\nO1,2024-01-01,C1,P1,1,$2.00\nO1,01/01/2024,C1,P1,1,2.00\nO1,2024-01-01,C1,P2,1,5.00\nO1,2024-01-01,C1,P2,3,5.00\nO2,bad,C1,P1,1,2.00\n"
+    manifest, _ = run_csv(content)
+    assert manifest["counts"] == {"rows_read": 5, "rows_clean": 2, "rows_rejected": 2, "duplicates_dropped": 1, "blank_lines": 0}
+    assert manifest["checks"] == [{"name": "reconciliation", "passed": True, "detail": "rows_read 5 = rows_clean 2 + rows_rejected 2 + duplicates_dropped 1"}]
 
 
-def test_reconciliation_holds_and_the_copy_manifest_lists_content_lengths(run_csv):
-    manifest, output = run_csv(HEADER + "\nO1,2024-01-01,C1,P1,1,2.00\nO2,bad,C1,P1,1,2.00\n")
-    counts = manifest["counts"]
-    assert counts["rows_read"] == counts["rows_clean"] + counts["rows_rejected"] + counts["duplicates_dropped"]
-    assert manifest["checks"][0] == {"name": "reconciliation", "passed": True, "detail": "rows_read = rows_clean + rows_rejected + duplicates_dropped"}
-    import json
+def test_outputs_are_listed_with_sizes_and_in_redshift_copy_manifests(run_csv):
+    manifest, output = run_csv(HEADER + "\nO1,2024-01-01,C1,P1,1,2.00\nO2,2024-02-01,C1,P1,1,2.00\nO3,bad,C1,P1,1,2.00\n")
     copy_manifest = json.loads((output / "manifests" / "test-run.clean.copy.json").read_text())
-    assert all(entry["meta"]["content_length"] > 0 and entry["mandatory"] for entry in copy_manifest["entries"])
-    assert len(copy_manifest["entries"]) == len(manifest["outputs"]["clean"])
+    assert [entry["url"] for entry in copy_manifest["entries"]] == [item["uri"] for item in manifest["outputs"]["clean"]]
+    assert [entry["meta"]["content_length"] for entry in copy_manifest["entries"]] == [item["size"] for item in manifest["outputs"]["clean"]]
+    assert all(entry["mandatory"] for entry in copy_manifest["entries"])
+    assert {uri.split("/")[-2] for uri in (item["uri"] for item in manifest["outputs"]["clean"])} == {"order_month=2024-01", "order_month=2024-02"}
+    rejected_copy = json.loads((output / "manifests" / "test-run.rejected.copy.json").read_text())
+    assert len(rejected_copy["entries"]) == len(manifest["outputs"]["rejected"]) == 1
 
 
-def test_lineage_columns_are_on_every_clean_row(run_csv):
-    _, output = run_csv(HEADER + "\nO1,2024-01-01,C1,P1,1,2.00\n")
+def test_clean_rows_have_contract_types_and_lineage(run_csv):
+    _, output = run_csv(HEADER + ",discount\nO1,2024-01-31,C1,P1,3,19.99,15%\n")
     row = clean_rows(output)[0]
+    assert (str(row["unit_price"]), str(row["discount"]), str(row["total_amount"])) == ("19.9900", "0.1500", "50.97")
     assert (row["run_id"], row["source_version"], row["source_line"], row["order_month"]) == ("test-run", "v1", 2, "2024-01")
     assert row["source_uri"].endswith("sales_data.csv") and row["source_modified_at"] is not None
 
 
-def test_a_real_world_export_keeps_every_line_of_long_orders(run_csv):
-    header = "Row ID,Order ID,Order Date,Ship Date,Ship Mode,Customer ID,Customer Name,Segment,Country,City,State,Postal Code,Region,Product ID,Category,Sub-Category,Product Name,Sales,Quantity,Discount,Profit,Price"
-    lines = [header]
-    for row_id in range(1, 15):
-        product = "FUR-BO-10001798" if row_id in (3, 9) else f"OFF-PA-{row_id:08d}"
-        lines.append(f"{row_id},CA-2024-152156,11/8/2024,11/11/2024,Second Class,CG-12520,Claire Gute,Consumer,United States,Henderson,Kentucky,42420,South,{product},Furniture,Bookcases,\"Bush Somerset Collection Bookcase, Fully Assembled\",261.96,2,0,41.91,130.98")
-    manifest, output = run_csv("\n".join(lines) + "\n")
+def test_a_real_world_export_keeps_every_line_of_a_long_order(run_csv):
+    manifest, output = run_csv("real_world_export.csv")
     rows = clean_rows(output)
-    assert manifest["counts"]["rows_clean"] == 14
-    assert [row["line_id"] for row in rows] == [str(number) for number in range(1, 15)]
-    assert sum(1 for row in rows if row["product_id"] == "FUR-BO-10001798") == 2
-    assert "Ship Date" in manifest["ignored_columns"]
+    order = [row for row in rows if row["order_id"] == "CA-2024-152156"]
+    assert manifest["counts"]["rows_clean"] == 15
+    assert [row["line_id"] for row in order] == [str(number) for number in range(1, 15)]
+    assert [row["source_line"] for row in order if row["product_id"] == "FUR-BO-10001798"] == [4, 10]
+    assert {row["country"] for row in rows} == {"US"}
+    assert {"Ship Date", "Sub-Category", "Sales", "Profit"} <= set(manifest["ignored_columns"])
