@@ -3,14 +3,14 @@
 // emulator's endpoints written into the git-ignored provider override.
 import { LocalOverrideError, parseTerraformCliArgs, runTerraform, TerraformCommandError, TerraformNotFoundError, UsageError, writeLocalProviderOverride } from './lib/terraform.js';
 
-function main(): number {
+async function main(): Promise<number> {
   const { args, stage, endpoint } = parseTerraformCliArgs(process.argv.slice(2));
   if (endpoint) writeLocalProviderOverride({ endpoint });
-  return runTerraform({ args, stage }).status;
+  return (await runTerraform({ args, stage })).status;
 }
 
 try {
-  process.exitCode = main();
+  process.exitCode = await main();
 } catch (error) {
   if (error instanceof UsageError || error instanceof TerraformNotFoundError || error instanceof LocalOverrideError || error instanceof TerraformCommandError) {
     console.error(error.message);

@@ -1,4 +1,4 @@
-import { spawnSync, type StdioOptions } from 'node:child_process';
+import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +178,7 @@ export function localProviderOverride(options: { endpoint: string }): string {
     '  secret_key                  = "test"',
     '  s3_use_path_style           = true',
     '  skip_credentials_validation = true',
+    '  skip_requesting_account_id  = true',
     '  skip_metadata_api_check     = true',
     '  skip_region_validation      = true',
     '',
@@ -237,17 +238,27 @@ export interface TerraformResult {
 
 let announced = false;
 
-function spawnTerraform(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): TerraformResult {
-  const result = spawnSync('terraform', [`-chdir=${terraformDir}`, ...args], { env, stdio, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new TerraformCommandError(`could not run terraform ${args[0] ?? ''}: ${result.error.message}`);
-  return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+/**
+ * Asynchronous, so that callers such as the test tier keep their event loop running while a
+ * plan takes its tens of seconds, and can run several commands side by side.
+ */
+function spawnTerraform(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('terraform', [`-chdir=${terraformDir}`, ...args], { env, stdio });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => reject(new TerraformCommandError(`could not run terraform ${args[0] ?? ''}: ${error.message}`)));
+    child.on('close', (status) => resolve({ status: status ?? 1, stdout, stderr }));
+  });
 }
 
 /**
  * Runs one Terraform command in terraform/: initialises on first use, selects the stage's
  * workspace (one state per stage) and adds the stage's tfvars where the command takes them.
  */
-export function runTerraform(options: TerraformRunOptions): TerraformResult {
+export async function runTerraform(options: TerraformRunOptions): Promise<TerraformResult> {
   requireTerraform();
   const source = resolveProviderSource();
   if (options.announce !== false && !announced) {
@@ -258,20 +269,20 @@ export function runTerraform(options: TerraformRunOptions): TerraformResult {
   const stdio = options.stdio ?? 'inherit';
   const command = options.args[0];
   if (command !== 'init' && command !== 'fmt' && !existsSync(join(terraformDir, '.terraform', 'providers'))) {
-    const init = spawnTerraform(['init', '-input=false'], env, stdio);
+    const init = await spawnTerraform(['init', '-input=false'], env, stdio);
     if (init.status !== 0) return init;
   }
   if (options.stage && command && workspaceCommands.has(command)) {
     checkStageOverride(options.stage, existsSync(localOverrideFile));
-    const workspace = spawnTerraform(['workspace', 'select', '-or-create', options.stage], env, 'pipe');
+    const workspace = await spawnTerraform(['workspace', 'select', '-or-create', options.stage], env, 'pipe');
     if (workspace.status !== 0) throw new TerraformCommandError(`could not select the Terraform workspace ${options.stage}: ${workspace.stderr.trim()}`);
   }
   return spawnTerraform(stageArgs(options.args, options.stage), env, stdio);
 }
 
 /** The stack's outputs on a stage, as plain values (what `npm run dev:up` records for the other commands). */
-export function terraformOutputs(stage: Stage): Record<string, unknown> {
-  const result = runTerraform({ args: ['output', '-json'], stage, stdio: 'pipe' });
+export async function terraformOutputs(stage: Stage): Promise<Record<string, unknown>> {
+  const result = await runTerraform({ args: ['output', '-json'], stage, stdio: 'pipe' });
   if (result.status !== 0) throw new TerraformCommandError(`terraform output failed on stage ${stage}: ${result.stderr.trim()}`);
   const outputs = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
   return Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output.value]));
