@@ -33,7 +33,9 @@ const PRICE_RANGES: Record<string, [number, number]> = {
 };
 
 /** Where customers live: the first countries are the big markets. */
-const COUNTRY_WEIGHTS: Record<string, number> = { US: 40, GB: 12, DE: 10, CA: 8, FR: 7, AU: 5, NL: 4, ES: 4, IT: 4, JP: 3, IN: 3 };
+const COUNTRY_WEIGHTS: Record<string, number> = {
+  US: 40, GB: 12, DE: 10, CA: 8, FR: 7, AU: 5, NL: 4, ES: 4, IT: 4, JP: 3, IN: 3, MX: 2, IE: 2, KR: 1, AE: 1, TR: 1, BR: 1,
+};
 
 /** Bounded pools, so a 10M-row file needs no more memory than a 1M-row one. */
 export function buildCatalogue(options: { seed: number; random: SeededRandom; products?: number; customers?: number }): Catalogue {
@@ -52,16 +54,23 @@ export function buildCatalogue(options: { seed: number; random: SeededRandom; pr
   }
   const countryCodes = Object.keys(COUNTRY_WEIGHTS);
   const countryCumulative = cumulativeWeights(Object.values(COUNTRY_WEIGHTS));
+  // faker draws surnames slowly, so names and cities come from smaller faker-built pools, combined by the PRNG.
+  const pool = (size: number, draw: () => string): string[] => Array.from({ length: size }, draw);
+  const firstNames = pool(1_500, () => faker.person.firstName());
+  const lastNames = pool(1_500, () => faker.person.lastName());
+  const cities = pool(2_000, () => faker.location.city());
+  const domains = pool(40, () => faker.internet.domainName());
   const customers: Customer[] = [];
   for (let index = 1; index <= (options.customers ?? 20_000); index++) {
-    const first = faker.person.firstName();
-    const last = faker.person.lastName();
+    const first = random.pick(firstNames);
+    const last = random.pick(lastNames);
+    const local = `${first}.${last}`.toLowerCase().replace(/[^a-z0-9.]/g, '');
     customers.push({
       id: `C-${String(index).padStart(6, '0')}`,
       name: `${first} ${last}`,
-      email: faker.internet.email({ firstName: first, lastName: last }).toLowerCase(),
+      email: `${local}${random.chance(0.4) ? random.int(1, 99) : ''}@${random.pick(domains)}`,
       country: countryCodes[random.pickCumulative(countryCumulative)] as string,
-      city: faker.location.city(),
+      city: random.pick(cities),
     });
   }
   // A long tail: a few products and customers account for much of the sales.

@@ -1,85 +1,59 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { buildCatalogue, type Catalogue } from './catalogue.js';
+import { buildCatalogue, type Catalogue, type Customer } from './catalogue.js';
 import { encodeField } from './csv-record.js';
-import { Aggregates, cleanRowJson, QUALITY_COUNTS, type CleanLine, type QualityCount } from './ground-truth.js';
+import { applyFaults, applyOddity, applyQuotedText, malformedRecord } from './dirt.js';
+import { FileWriter } from './file-writer.js';
+import type { CleanLine, QualityCount } from './ground-truth.js';
 import { totalCents } from './money.js';
+import { resolveOrderBlock, type EmittedRecord } from './order-block.js';
 import * as raw from './raw-values.js';
 import { referenceData } from './reference-data.js';
+import { COL, COLUMNS, EXTRA_COLUMN_NAMES, EXTRA_VALUES, HEADER_NAMES, REPEATED_COLUMN_NAMES, REQUIRED_COLUMNS, type Column } from './sales-columns.js';
 import { cumulativeWeights, SeededRandom } from './seeded-random.js';
+import { TruthWriter, type TruthCounts } from './truth-writer.js';
+
+export type Choice = 'yes' | 'no' | 'random';
 
 export interface GenerateOptions {
+  /** Data records to write (blank lines not included). */
   rows: number;
   seed: number;
+  /** The CSV path; the ground truth goes beside it. */
   out: string;
   dirtyRate?: number;
-  lineId?: 'yes' | 'no' | 'random';
+  lineId?: Choice;
+  bom?: Choice;
+  lineEnding?: 'lf' | 'crlf' | 'random';
+  /** Clean rows are listed one by one only up to this many rows (default 200,000); aggregates always. */
   truthRowsLimit?: number;
   from?: string;
   to?: string;
-  onProgress?: (rowsWritten: number) => void;
+  /** Called about every thousand orders with the records written so far. */
+  onProgress?: (recordsWritten: number) => void;
 }
 
 export interface GenerateResult {
   csvPath: string;
   truthPath: string;
-  counts: { rows_read: number; rows_clean: number; rows_rejected: number; duplicates_dropped: number; blank_lines: number };
+  counts: TruthCounts;
 }
 
-/** The job's text rule: runs of whitespace (Java's \\s: space, tab, line breaks, VT, FF) as one space, trimmed. */
-function collapseWhitespace(value: string): string {
-  return value.replace(/[ \t\n\v\f\r]+/g, ' ').trim();
-}
+export const DEFAULT_DIRTY_RATE = 0.05;
+export const DEFAULT_DATE_RANGE = { from: '2024-01-01', to: '2025-12-31' } as const;
+export const DEFAULT_TRUTH_ROWS_LIMIT = 200_000;
 
-type Column = 'order_id' | 'line_id' | 'order_date' | 'customer_id' | 'customer_name' | 'customer_email' | 'product_id' | 'product_name' | 'category' | 'quantity' | 'unit_price' | 'discount' | 'country' | 'city' | 'payment_method' | 'sales_channel';
-
-const BASE_COLUMNS: Column[] = ['order_id', 'line_id', 'order_date', 'customer_id', 'customer_name', 'customer_email', 'product_id', 'product_name', 'category', 'quantity', 'unit_price', 'discount', 'country', 'city', 'payment_method', 'sales_channel'];
-const COLUMN_INDEX = new Map(BASE_COLUMNS.map((column, index) => [column, index]));
-
-/** One record's raw field texts by column: an array, since a Map per row costs the generator its speed. */
-class RawFields {
-  private readonly values: string[] = new Array<string>(BASE_COLUMNS.length).fill('');
-  get(column: Column): string {
-    return this.values[COLUMN_INDEX.get(column) as number] as string;
-  }
-  set(column: Column, value: string): void {
-    this.values[COLUMN_INDEX.get(column) as number] = value;
-  }
-}
-
-const REQUIRED: Column[] = ['order_id', 'line_id', 'order_date', 'customer_id', 'product_id', 'quantity', 'unit_price'];
-const HEADER_NAMES: Partial<Record<Column, string[]>> = {
-  order_id: ['order_id', 'Order ID', 'ORDER_ID'],
-  line_id: ['line_id', 'Line Number', 'line_no', 'Row ID'],
-  quantity: ['quantity', 'Qty', 'QTY'],
-  unit_price: ['unit_price', 'Price', 'Unit Price'],
-  order_date: ['order_date', 'Order Date'],
-  customer_id: ['customer_id', 'Customer ID'],
-};
-const EXTRA_COLUMNS = ['Notes', 'Warehouse', 'Sales Rep'];
-const EXTRA_VALUES = ['', 'n/a', 'dock 4', 'rush, fragile', 'ok'];
-const REASON_ORDER = ['missing_required', 'invalid_id', 'invalid_date', 'date_out_of_range', 'invalid_quantity', 'non_positive_quantity', 'invalid_price', 'negative_price', 'invalid_discount', 'malformed_record', 'duplicate_order_line'];
 /** Seasonality: the share of orders per calendar month (retail peaks in November and December). */
 const MONTH_WEIGHTS = [7, 6, 7, 7, 8, 8, 8, 8, 8, 9, 12, 14];
 const DISCOUNTS = [0, 0, 0, 0, 0, 0, 0, 500, 1000, 1500, 2000, 2500, 1250];
+const OPTIONAL_TEXT: readonly Column[] = ['customer_name', 'customer_email', 'product_name', 'category', 'country', 'city', 'payment_method', 'sales_channel'];
+const KNOWN_CATEGORIES = new Set(referenceData.categories);
+const FREE_TEXT = new Set([COL.customer_name, COL.customer_email, COL.product_name, COL.category, COL.city]);
 
-/** Faults that make a row rejected, each with the reason(s) it must produce. */
-const FAULTS = ['missing', 'invalid_date', 'date_out_of_range', 'invalid_quantity', 'non_positive_quantity', 'invalid_price', 'negative_price', 'invalid_discount', 'invalid_id', 'two_faults', 'malformed_count', 'malformed_quote', 'exact_duplicate', 'conflicting_duplicate'] as const;
-type Fault = (typeof FAULTS)[number];
+/** Kinds of dirt and their weights: rejections are the most common, as in real exports. */
+const DIRT = ['fault', 'faults', 'malformed', 'oddity', 'quoted_text', 'exact_duplicate', 'conflicting_duplicate', 'repeated_rejection'] as const;
+const DIRT_WEIGHTS = cumulativeWeights([9, 1.2, 1.5, 3, 1.5, 1, 1, 0.4]);
 
-interface EmittedRow {
-  sourceLine: number;
-  record: string;
-  reasons: string[];
-  clean?: CleanLine;
-  quality: QualityCount[];
-}
-
-function reasonRank(reason: string): number {
-  return REASON_ORDER.indexOf(reason.split(':')[0] as string);
-}
-
-/** Days of a date range, grouped by month, for seasonal sampling. */
+/** Days of a date range grouped by month, for seasonal sampling. */
 function daysByMonth(from: string, to: string): { days: string[][]; cumulative: number[] } {
   const days: string[][] = [];
   const weights: number[] = [];
@@ -93,306 +67,238 @@ function daysByMonth(from: string, to: string): { days: string[][]; cumulative: 
     }
     days[days.length - 1]?.push(iso);
   }
-  if (days.length === 0) throw new Error(`empty date range ${from}..${to}: --from must not be after --to`);
   return { days, cumulative: cumulativeWeights(weights) };
 }
 
-class FileWriter {
-  private readonly fd: number;
-  private buffer = '';
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
+interface HeaderField {
+  /** Position in a row's field array, or -1 for a column the job ignores. */
+  field: number;
+  name: string;
+}
+
+/** Column order, spellings, extra and repeated columns: chosen once per file. */
+function chooseHeader(random: SeededRandom, hasLineId: boolean): HeaderField[] {
+  const columns = COLUMNS.filter((column) => column !== 'line_id' || hasLineId);
+  if (random.chance(0.25)) {
+    for (let index = columns.length - 1; index > 0; index--) {
+      const other = random.int(0, index);
+      [columns[index], columns[other]] = [columns[other] as Column, columns[index] as Column];
+    }
   }
-  write(text: string): void {
-    this.buffer += text;
-    if (this.buffer.length > 1 << 20) this.flush();
+  const header: HeaderField[] = columns.map((column) => ({ field: COL[column], name: random.pick(HEADER_NAMES[column]) }));
+  for (const extra of EXTRA_COLUMN_NAMES) {
+    if (random.chance(0.4)) header.splice(random.int(1, header.length), 0, { field: -1, name: extra });
   }
-  flush(): void {
-    if (this.buffer) writeSync(this.fd, this.buffer);
-    this.buffer = '';
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
+  if (random.chance(0.5)) header.push({ field: -1, name: random.pick(REPEATED_COLUMN_NAMES) });
+  return header;
 }
 
 /** Writes a dirty sales CSV and its ground truth, streaming: memory does not grow with the row count. */
 export function generateSales(options: GenerateOptions): GenerateResult {
   const random = new SeededRandom(options.seed);
-  const dirtyRate = options.dirtyRate ?? 0.05;
+  const dirtyRate = options.dirtyRate ?? DEFAULT_DIRTY_RATE;
   const noiseRate = Math.min(1, dirtyRate * 4);
   const catalogue: Catalogue = buildCatalogue({ seed: options.seed, random });
-  const hasLineId = options.lineId === 'yes' || (options.lineId !== 'no' && random.chance(0.5));
-  const crlf = random.chance(0.5);
-  const bom = random.chance(0.5);
+  // Drawn whatever the options say, so a flag changes only what it names.
+  const drawn = { lineId: random.chance(0.5), crlf: random.chance(0.5), bom: random.chance(0.5) };
+  const hasLineId = options.lineId === 'yes' || (options.lineId !== 'no' && drawn.lineId);
+  const crlf = options.lineEnding === 'crlf' || (options.lineEnding !== 'lf' && drawn.crlf);
+  const bom = options.bom === 'yes' || (options.bom !== 'no' && drawn.bom);
   const eol = crlf ? '\r\n' : '\n';
-  const dateRange = { from: options.from ?? '2024-01-01', to: options.to ?? '2025-12-31' };
+  const dateRange = { from: options.from ?? DEFAULT_DATE_RANGE.from, to: options.to ?? DEFAULT_DATE_RANGE.to };
   const calendar = daysByMonth(dateRange.from, dateRange.to);
-  const truthRowsLimit = options.truthRowsLimit ?? 200_000;
-  const writeCleanRows = options.rows <= truthRowsLimit;
-
-  const columns = BASE_COLUMNS.filter((column) => column !== 'line_id' || hasLineId);
-  const header: { column: Column | null; name: string }[] = columns.map((column) => ({
-    column,
-    name: random.pick(HEADER_NAMES[column] ?? [column]),
-  }));
-  const extras = EXTRA_COLUMNS.filter(() => random.chance(0.5));
-  for (const extra of extras) header.splice(random.int(1, header.length), 0, { column: null, name: extra });
-  const required = REQUIRED.filter((column) => column !== 'line_id' || hasLineId);
+  const header = chooseHeader(random, hasLineId);
+  const required = REQUIRED_COLUMNS.filter((column) => column !== 'line_id' || hasLineId);
+  const orderIdPosition = header.findIndex((field) => field.field === COL.order_id);
+  const cityPosition = header.findIndex((field) => field.field === COL.city);
 
   const base = join(dirname(options.out), basename(options.out).replace(/\.csv$/i, ''));
-  const truthPath = `${base}.truth.json`;
   const csv = new FileWriter(options.out);
-  const cleanOut = writeCleanRows ? new FileWriter(`${base}.truth.clean.jsonl`) : undefined;
-  const rejectedOut = new FileWriter(`${base}.truth.rejected.jsonl`);
-
-  const counts = { rows_read: 0, rows_clean: 0, rows_rejected: 0, duplicates_dropped: 0, blank_lines: 0 };
-  const reasons = new Map<string, number>();
-  const quality: Record<QualityCount, number> = Object.fromEntries(QUALITY_COUNTS.map((name) => [name, 0])) as Record<QualityCount, number>;
-  const aggregates = new Aggregates();
-  let physicalLine = 2; // the header is line 1
+  const truth = new TruthWriter(base, options.rows <= (options.truthRowsLimit ?? DEFAULT_TRUTH_ROWS_LIMIT));
   csv.write(`${bom ? '\uFEFF' : ''}${header.map((field) => encodeField(field.name)).join(',')}${eol}`);
 
-  /** Renders one line's fields (raw text per column) and the quality flags its rendering implies. */
-  const noise = (): boolean => random.next() < noiseRate;
-  const renderLine = (line: CleanLine): { fields: RawFields } => {
-    const fields = new RawFields();
-    fields.set('order_id', noise() ? ` ${line.order_id} ` : line.order_id);
-    if (hasLineId) fields.set('line_id', line.line_id ?? '');
-    fields.set('order_date', noise() ? raw.renderDate(random, line.order_date) : line.order_date);
-    fields.set('customer_id', line.customer_id);
-    fields.set('customer_name', line.customer_name === null ? raw.nullToken(random) : noise() ? raw.renderName(random, line.customer_name) : line.customer_name);
-    fields.set('customer_email', line.customer_email === null ? raw.nullToken(random) : noise() ? raw.renderEmail(random, line.customer_email) : line.customer_email);
-    fields.set('product_id', line.product_id);
-    fields.set('product_name', line.product_name ?? raw.nullToken(random));
-    fields.set('category', line.category === null ? raw.nullToken(random) : noise() ? raw.renderCategory(random, line.category) : line.category);
-    fields.set('quantity', noise() ? raw.renderQuantity(random, line.quantity) : String(line.quantity));
-    fields.set('unit_price', noise() ? raw.renderPrice(random, line.unitPriceUnits) : raw.plainPrice(line.unitPriceUnits));
-    fields.set('discount', line.discountUnits === 0 && !noise() ? '' : raw.renderDiscount(random, line.discountUnits));
-    fields.set('country', line.country === null ? raw.nullToken(random) : noise() ? raw.renderCountry(random, line.country) : line.country);
-    fields.set('city', line.city ?? raw.nullToken(random));
-    fields.set('payment_method', line.payment_method === null ? raw.nullToken(random) : noise() ? raw.renderVariant(random, referenceData.payment_methods, line.payment_method) : line.payment_method);
-    fields.set('sales_channel', line.sales_channel === null ? raw.nullToken(random) : noise() ? raw.renderVariant(random, referenceData.sales_channels, line.sales_channel) : line.sales_channel);
-    return { fields };
+  const priceTexts = new Map<number, string>();
+  const plainPrice = (units: number): string => {
+    let text = priceTexts.get(units);
+    if (text === undefined) priceTexts.set(units, (text = raw.plainPrice(units)));
+    return text;
   };
+  const fields: string[] = new Array<string>(COLUMNS.length).fill('');
+  const encoded: string[] = new Array<string>(header.length).fill('');
 
-  const toRecord = (fields: RawFields, forceQuotes = false): string => {
-    let record = '';
+  const varied: Partial<Record<Column, (value: string) => string>> = {
+    customer_name: (value) => raw.renderText(random, value),
+    customer_email: (value) => raw.renderEmail(random, value),
+    product_name: (value) => raw.renderText(random, value),
+    category: (value) => (KNOWN_CATEGORIES.has(value) ? raw.renderCategory(random, value) : raw.pad(random, value)),
+    country: (value) => raw.renderCountry(random, value),
+    city: (value) => raw.renderText(random, value),
+    payment_method: (value) => raw.renderVariant(random, referenceData.payment_methods, value),
+    sales_channel: (value) => raw.renderVariant(random, referenceData.sales_channels, value),
+  };
+  const vary = (noisy: boolean): boolean => noisy && random.next() < 0.35;
+  const id = (value: string, noisy: boolean): string => (vary(noisy) ? raw.pad(random, value) : value);
+  const optional = (column: Column, value: string | null, noisy: boolean): string =>
+    value === null ? raw.nullToken(random) : vary(noisy) ? (varied[column] as (value: string) => string)(value) : value;
+
+  /** Fills `fields` with a raw rendering of `line`; `noisy` picks accepted variants instead of plain text. */
+  function render(line: CleanLine, noisy: boolean): void {
+    fields[COL.order_id] = id(line.order_id, noisy);
+    fields[COL.line_id] = line.line_id === null ? '' : id(line.line_id, noisy);
+    fields[COL.order_date] = vary(noisy) ? raw.renderDate(random, line.order_date) : line.order_date;
+    fields[COL.customer_id] = id(line.customer_id, noisy);
+    fields[COL.customer_name] = optional('customer_name', line.customer_name, noisy);
+    fields[COL.customer_email] = optional('customer_email', line.customer_email, noisy);
+    fields[COL.product_id] = id(line.product_id, noisy);
+    fields[COL.product_name] = optional('product_name', line.product_name, noisy);
+    fields[COL.category] = optional('category', line.category, noisy);
+    fields[COL.quantity] = vary(noisy) ? raw.renderQuantity(random, line.quantity) : String(line.quantity);
+    fields[COL.unit_price] = vary(noisy) ? raw.renderPrice(random, line.unitPriceUnits) : plainPrice(line.unitPriceUnits);
+    fields[COL.discount] = vary(noisy) ? raw.renderDiscount(random, line.discountUnits) : raw.plainDiscount(line.discountUnits);
+    fields[COL.country] = optional('country', line.country, noisy);
+    fields[COL.city] = optional('city', line.city, noisy);
+    fields[COL.payment_method] = optional('payment_method', line.payment_method, noisy);
+    fields[COL.sales_channel] = optional('sales_channel', line.sales_channel, noisy);
+  }
+
+  // Plain renderings of ids, dates, numbers and codes never need quotes: only free text is checked.
+  const freeText = header.map((field) => FREE_TEXT.has(field.field));
+  const extraValues = EXTRA_VALUES.map((value) => encodeField(value));
+  /**
+   * Encodes `fields` in header order into `encoded`. `dirty` checks every field for quoting (dirt
+   * writes commas anywhere) and quotes a few fields that need no quotes, an accepted form.
+   */
+  function encode(dirty: boolean): void {
     for (let index = 0; index < header.length; index++) {
-      const column = (header[index] as { column: Column | null }).column;
-      const value = column ? fields.get(column) : random.pick(EXTRA_VALUES);
-      record += (index === 0 ? '' : ',') + encodeField(value, forceQuotes && random.next() < 0.3);
+      const position = (header[index] as HeaderField).field;
+      if (position < 0) encoded[index] = random.pick(extraValues);
+      else if (dirty) encoded[index] = encodeField(fields[position] as string, random.next() < 0.3);
+      else encoded[index] = freeText[index] ? encodeField(fields[position] as string) : (fields[position] as string);
     }
-    return record;
-  };
+  }
 
-  /** Applies a fault to a rendered line: returns the reasons it must produce. */
-  const applyFault = (fault: Fault, fields: RawFields): string[] => {
-    switch (fault) {
-      case 'missing': {
-        const column = random.pick(required);
-        fields.set(column, raw.nullToken(random));
-        return [`missing_required:${column}`];
-      }
-      case 'invalid_date':
-        fields.set('order_date', random.pick(['2024-13-45', '31/31/2024', 'yesterday', '2025-02-30', '2024-3-5x']));
-        return ['invalid_date'];
-      case 'date_out_of_range':
-        fields.set('order_date', random.pick(['1999-12-31', '2099-01-01', '01/15/1998', '20990101']));
-        return ['date_out_of_range'];
-      case 'invalid_quantity':
-        fields.set('quantity', random.pick(['2.5', 'three', '1e3', '5000000']));
-        return ['invalid_quantity'];
-      case 'non_positive_quantity':
-        fields.set('quantity', random.pick(['0', '-2', '-1.0']));
-        return ['non_positive_quantity'];
-      case 'invalid_price':
-        fields.set('unit_price', random.pick(['abc', '12.34.56', '€12.00', '1,23', '$']));
-        return ['invalid_price'];
-      case 'negative_price':
-        fields.set('unit_price', random.pick(['-5.00', '$-12.50', '-1,299.00']));
-        return ['negative_price'];
-      case 'invalid_discount':
-        fields.set('discount', random.pick(['150%', '1.5', 'abc', '-0.1']));
-        return ['invalid_discount'];
-      case 'invalid_id':
-        fields.set('product_id', `P-${'X'.repeat(40)}`);
-        return ['invalid_id:product_id'];
-      case 'two_faults': {
-        const first = applyFault('invalid_date', fields);
-        const second = applyFault(random.pick(['non_positive_quantity', 'invalid_price', 'invalid_discount'] as const), fields);
-        return [...first, ...second];
-      }
-      default:
-        return [];
-    }
-  };
-
-  const emit = (record: string, row: Omit<EmittedRow, 'sourceLine' | 'record'>, block: EmittedRow[]): void => {
-    const multiLine = record.includes('\n');
-    block.push({ sourceLine: physicalLine, record: multiLine ? record.replace(/\r\n/g, '\n') : record, ...row });
+  let physicalLine = 2; // the header is line 1
+  let recordsWritten = 0;
+  const block: EmittedRecord[] = [];
+  function emit(record: string, reasons: string[], clean: CleanLine | null, quality: QualityCount | null): void {
+    const breaks = record.includes('\n') ? record.split('\n').length - 1 : 0;
+    block.push({ sourceLine: physicalLine, rawRecord: breaks ? record.replace(/\r\n/g, '\n') : record, reasons, clean, quality });
     csv.write(record + eol);
-    physicalLine += multiLine ? record.split(/\r\n|\n/).length : 1;
-  };
+    physicalLine += 1 + breaks;
+    recordsWritten += 1;
+  }
 
-  /** Resolves one order's rows like the job: identical rows keep the last copy, a line key keeps its last row. */
-  const resolveBlock = (block: EmittedRow[]): void => {
-    // Identical rows always share a line key, so whole-row identities are compared only within a key,
-    // and computed only for keys that occur more than once.
-    const identity = (line: CleanLine): string => JSON.stringify(cleanRowJson(line, 0));
-    const laterByKey = new Map<string, { first: CleanLine; identities?: Set<string> }>();
-    const outcome = new Map<EmittedRow, 'clean' | 'dropped' | 'duplicate'>();
-    for (let index = block.length - 1; index >= 0; index--) {
-      const row = block[index] as EmittedRow;
-      if (row.reasons.length > 0 || !row.clean) continue;
-      const key = `${row.clean.order_id}\u0000${row.clean.line_key}`;
-      const later = laterByKey.get(key);
-      if (!later) {
-        outcome.set(row, 'clean');
-        laterByKey.set(key, { first: row.clean });
-        continue;
-      }
-      later.identities ??= new Set([identity(later.first)]);
-      const own = identity(row.clean);
-      outcome.set(row, later.identities.has(own) ? 'dropped' : 'duplicate');
-      later.identities.add(own);
-    }
-    const cleanLines: CleanLine[] = [];
-    for (const row of block) {
-      counts.rows_read += 1;
-      const result = outcome.get(row);
-      if (result === 'dropped') {
-        counts.duplicates_dropped += 1;
-        continue;
-      }
-      const rowReasons = result === 'duplicate' ? ['duplicate_order_line'] : row.reasons;
-      if (rowReasons.length > 0) {
-        counts.rows_rejected += 1;
-        const ordered = [...rowReasons].sort((a, b) => reasonRank(a) - reasonRank(b));
-        for (const reason of ordered) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-        rejectedOut.write(`${JSON.stringify({ source_line: row.sourceLine, reasons: ordered, raw_record: row.record })}\n`);
-        continue;
-      }
-      const clean = row.clean as CleanLine;
-      counts.rows_clean += 1;
-      for (const flag of row.quality) quality[flag] += 1;
-      cleanLines.push(clean);
-      cleanOut?.write(`${JSON.stringify(cleanRowJson(clean, row.sourceLine))}\n`);
-    }
-    aggregates.addOrder(cleanLines);
-  };
+  /** Renders a clean line afresh (another accepted form) and writes it as a record that cleans to `line`. */
+  function emitCopy(line: CleanLine): void {
+    render(line, true);
+    encode(true);
+    emit(encoded.join(','), [], line, null);
+  }
 
+  function newLine(order: { id: string; date: string; customer: Customer; payment: string; channel: string }, lineIndex: number, productIndex: number): CleanLine {
+    const product = catalogue.products[productIndex]!;
+    const quantity = random.chance(0.7) ? 1 : random.chance(0.97) ? random.int(2, 12) : random.int(13, 500);
+    const discountUnits = random.pick(DISCOUNTS);
+    const lineId = hasLineId ? String(lineIndex) : null;
+    return {
+      order_id: order.id, line_id: lineId, line_key: lineId ?? product.id, order_date: order.date,
+      customer_id: order.customer.id, customer_name: order.customer.name, customer_email: order.customer.email,
+      product_id: product.id, product_name: product.name, category: product.category, quantity,
+      unitPriceUnits: product.priceUnits, discountUnits, totalCents: totalCents(quantity, product.priceUnits, discountUnits),
+      country: order.customer.country, city: random.chance(0.02) ? null : order.customer.city, payment_method: order.payment, sales_channel: order.channel,
+    };
+  }
+
+  /** Optional values written as null tokens: the clean row has null (a null discount is 0). */
+  function nullSomeValues(line: CleanLine): void {
+    for (const column of OPTIONAL_TEXT) {
+      if (random.next() < 0.08) (line as unknown as Record<string, string | null>)[column] = null;
+    }
+    if (line.discountUnits !== 0 && random.next() < 0.08) {
+      line.discountUnits = 0;
+      line.totalCents = totalCents(line.quantity, line.unitPriceUnits, 0);
+    }
+  }
+
+  const usedProducts = new Set<number>();
+  const validLines: CleanLine[] = [];
+  const paymentMethods = Object.keys(referenceData.payment_methods);
+  const salesChannels = Object.keys(referenceData.sales_channels);
   let orderNumber = 0;
-  let linesWritten = 0;
-  while (linesWritten < options.rows) {
+  while (recordsWritten < options.rows) {
     orderNumber += 1;
-    const orderId = `ORD-${String(orderNumber).padStart(8, '0')}`;
     const monthDays = calendar.days[random.pickCumulative(calendar.cumulative)] as string[];
-    const orderDate = random.pick(monthDays);
-    const customer = catalogue.customers[random.pickCumulative(catalogue.customerWeights)]!;
-    const payment = random.pick(Object.keys(referenceData.payment_methods));
-    const channel = random.pick(Object.keys(referenceData.sales_channels));
+    const order = {
+      id: `ORD-${String(orderNumber).padStart(8, '0')}`,
+      date: random.pick(monthDays),
+      customer: catalogue.customers[random.pickCumulative(catalogue.customerWeights)]!,
+      payment: random.pick(paymentMethods),
+      channel: random.pick(salesChannels),
+    };
     // Most orders have one to three lines; a long tail reaches twenty.
-    const lineCount = Math.min(options.rows - linesWritten, random.chance(0.85) ? random.int(1, 3) : random.int(4, 20));
-    const usedProducts = new Set<string>();
-    const block: EmittedRow[] = [];
-    const validLines: CleanLine[] = [];
-    for (let lineIndex = 1; lineIndex <= lineCount; lineIndex++) {
-      let product = catalogue.products[random.pickCumulative(catalogue.productWeights)]!;
-      // Without a line id column the product identifies the line, so an order lists a product once.
-      const allowRepeat = hasLineId && random.chance(0.05);
-      while (usedProducts.has(product.id) && !allowRepeat) product = catalogue.products[random.int(0, catalogue.products.length - 1)]!;
-      usedProducts.add(product.id);
-      const quantity = random.chance(0.7) ? 1 : random.int(2, 12);
-      const discountUnits = random.pick(DISCOUNTS);
-      const lineId = hasLineId ? String(lineIndex) : null;
-      const line: CleanLine = {
-        order_id: orderId, line_id: lineId, line_key: lineId ?? product.id, order_date: orderDate,
-        customer_id: customer.id, customer_name: customer.name, customer_email: customer.email,
-        product_id: product.id, product_name: product.name, category: product.category, quantity,
-        unitPriceUnits: product.priceUnits, discountUnits, totalCents: totalCents(quantity, product.priceUnits, discountUnits),
-        country: customer.country, city: random.chance(0.03) ? null : customer.city, payment_method: payment, sales_channel: channel,
-      };
-      const quality: QualityCount[] = [];
-      const dirty = random.chance(dirtyRate);
-      const fault: Fault | undefined = dirty ? random.pick(FAULTS) : undefined;
-      const { fields } = renderLine(line);
-      // Accepted-but-odd values: each becomes null in the clean row and is counted.
-      if (dirty && random.chance(0.3)) {
-        const oddity = random.int(0, 3);
-        if (oddity === 0) { fields.set('customer_email', line.customer_email!.replace('@', ' at ')); line.customer_email = null; quality.push('invalid_emails'); }
-        if (oddity === 1) { fields.set('country', random.pick(['Atlantis', 'Narnia', 'XX'])); line.country = null; quality.push('unknown_countries'); }
-        if (oddity === 2) { fields.set('payment_method', random.pick(['bitcoin', 'barter'])); line.payment_method = null; quality.push('unknown_payment_methods'); }
-        if (oddity === 3) { fields.set('sales_channel', random.pick(['carrier pigeon', 'fax'])); line.sales_channel = null; quality.push('unknown_sales_channels'); }
-      }
-      if (dirty && random.chance(0.2) && line.product_name) {
-        // Quoted commas and line breaks in text: the line break becomes a space after cleaning.
-        const name = random.chance(0.5) ? `${line.product_name}, deluxe` : `${line.product_name}\nLimited edition`;
-        fields.set('product_name', name);
-        line.product_name = collapseWhitespace(name);
-      }
-      if (fault === 'malformed_count') {
-        const values = header.map((field) => encodeField(field.column ? fields.get(field.column) : 'x'));
-        if (random.chance(0.5)) values.pop();
-        else values.push('surplus');
-        emit(values.join(','), { reasons: ['malformed_record'], quality: [] }, block);
+    const lineCount = random.chance(0.85) ? random.int(1, 3) : random.int(4, 20);
+    block.length = 0;
+    validLines.length = 0;
+    usedProducts.clear();
+    for (let lineIndex = 1; lineIndex <= lineCount && recordsWritten < options.rows; lineIndex++) {
+      let productIndex = random.pickCumulative(catalogue.productWeights);
+      // Without a line id column the product identifies the line, so an order lists a product once;
+      // with line ids a few orders list a product twice, on different lines (both are kept).
+      const repeatAllowed = hasLineId && random.chance(0.05);
+      while (usedProducts.has(productIndex) && !repeatAllowed) productIndex = random.int(0, catalogue.products.length - 1);
+      usedProducts.add(productIndex);
+      const line = newLine(order, lineIndex, productIndex);
+      const noisy = random.next() < noiseRate;
+      if (noisy) nullSomeValues(line);
+      render(line, noisy);
+      if (!(random.next() < dirtyRate)) {
+        encode(noisy);
+        emit(encoded.join(','), [], line, null);
+        validLines.push(line);
         continue;
       }
-      if (fault === 'malformed_quote') {
-        const values = header.map((field) => encodeField(field.column ? fields.get(field.column) : 'x'));
-        const position = header.findIndex((field) => field.column === 'order_id');
-        values[position] = `${orderId} "rush" order`;
-        emit(values.join(','), { reasons: ['malformed_record'], quality: [] }, block);
+      const dirt = DIRT[random.pickCumulative(DIRT_WEIGHTS)] as (typeof DIRT)[number];
+      if (dirt === 'fault' || dirt === 'faults' || dirt === 'repeated_rejection') {
+        const reasons = applyFaults(random, fields, { count: dirt === 'faults' ? random.int(2, 3) : 1, required });
+        encode(true);
+        const record = encoded.join(',');
+        emit(record, reasons, null, null);
+        // The same rejected record twice: rows that fail validation take no part in the duplicate rules.
+        if (dirt === 'repeated_rejection' && recordsWritten < options.rows) emit(record, reasons, null, null);
         continue;
       }
-      const faultReasons = fault ? applyFault(fault, fields) : [];
-      emit(toRecord(fields, true), { reasons: faultReasons, clean: faultReasons.length === 0 ? line : undefined, quality }, block);
-      if (faultReasons.length === 0) validLines.push(line);
-      if (fault === 'exact_duplicate' && validLines.length > 0) {
-        const original = random.pick(validLines);
-        emit(toRecord(renderLine(original).fields), { reasons: [], clean: original, quality: [] }, block);
+      if (dirt === 'malformed') {
+        encode(true);
+        emit(malformedRecord(random, { encoded, plainOrderId: line.order_id, orderIdPosition, cityPosition }), ['malformed_record'], null, null);
+        continue;
       }
-      if (fault === 'conflicting_duplicate' && validLines.length > 0) {
-        const original = random.pick(validLines);
-        const changedQuantity = original.quantity + 1;
-        const changed: CleanLine = { ...original, quantity: changedQuantity, totalCents: totalCents(changedQuantity, original.unitPriceUnits, original.discountUnits) };
-        emit(toRecord(renderLine(changed).fields), { reasons: [], clean: changed, quality: [] }, block);
+      const quality = dirt === 'oddity' ? applyOddity(random, line, fields) : null;
+      if (dirt === 'quoted_text') applyQuotedText(random, line, fields, eol);
+      encode(true);
+      emit(encoded.join(','), [], line, quality);
+      validLines.push(line);
+      if (recordsWritten >= options.rows) continue;
+      const original = random.pick(validLines);
+      if (dirt === 'exact_duplicate') emitCopy(original);
+      if (dirt === 'conflicting_duplicate') {
+        const quantity = original.quantity + random.int(1, 3);
+        const changed: CleanLine = { ...original, quantity, totalCents: totalCents(quantity, original.unitPriceUnits, original.discountUnits) };
+        emitCopy(changed);
         validLines.push(changed);
       }
     }
-    resolveBlock(block);
-    linesWritten += lineCount;
-    if (random.chance(dirtyRate * 0.2)) {
-      csv.write(eol);
+    truth.addOrder(block, resolveOrderBlock(block));
+    if (random.next() < dirtyRate * 0.1) {
+      csv.write(random.pick(['', ' ', '   ']) + eol);
       physicalLine += 1;
-      counts.blank_lines += 1;
+      truth.addBlankLine();
     }
-    if (options.onProgress && orderNumber % 2000 === 0) options.onProgress(linesWritten);
+    if (options.onProgress && orderNumber % 1024 === 0) options.onProgress(recordsWritten);
   }
   csv.close();
-  cleanOut?.close();
-  rejectedOut.close();
-
-  const truth = {
-    format: 1,
-    seed: options.seed,
-    rows: options.rows,
-    dirty_rate: dirtyRate,
-    has_line_id: hasLineId,
-    bom,
-    line_ending: crlf ? 'crlf' : 'lf',
-    date_range: dateRange,
-    counts,
-    reasons: Object.fromEntries([...reasons.entries()].sort(([a], [b]) => reasonRank(a) - reasonRank(b) || (a < b ? -1 : 1))),
-    ignored_columns: extras.length ? header.filter((field) => field.column === null).map((field) => field.name) : [],
-    quality,
-    aggregates: aggregates.toJson(),
-    clean_rows_file: writeCleanRows ? `${basename(base)}.truth.clean.jsonl` : null,
-    rejected_rows_file: `${basename(base)}.truth.rejected.jsonl`,
-  };
-  const truthFile = new FileWriter(truthPath);
-  truthFile.write(`${JSON.stringify(truth, null, 2)}\n`);
-  truthFile.close();
-  return { csvPath: options.out, truthPath, counts };
+  const truthPath = truth.finish({
+    seed: options.seed, rows: options.rows, dirtyRate, hasLineId, bom, crlf, dateRange,
+    ignoredColumns: header.filter((field) => field.field < 0).map((field) => field.name),
+  });
+  return { csvPath: options.out, truthPath, counts: truth.counts };
 }

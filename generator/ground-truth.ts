@@ -50,6 +50,9 @@ export function cleanRowJson(line: CleanLine, sourceLine: number): Record<string
   };
 }
 
+/** The group key of clean rows whose value is null. */
+export const NO_VALUE = '(none)';
+
 interface Totals {
   lines: number;
   units: number;
@@ -86,9 +89,9 @@ export class Aggregates {
       this.add(this.groups.by_customer, line.customer_id, line, !this.countedOrders.customer.has(line.customer_id));
       this.countedOrders.customer.add(line.customer_id);
       this.add(this.groups.by_product, line.product_id, line);
-      this.add(this.groups.by_category, line.category ?? '(none)', line);
-      this.add(this.groups.by_country, line.country ?? '(none)', line);
-      this.add(this.groups.by_channel, line.sales_channel ?? '(none)', line);
+      this.add(this.groups.by_category, line.category ?? NO_VALUE, line);
+      this.add(this.groups.by_country, line.country ?? NO_VALUE, line);
+      this.add(this.groups.by_channel, line.sales_channel ?? NO_VALUE, line);
     }
   }
 
@@ -105,15 +108,17 @@ export class Aggregates {
   }
 
   toJson(): Record<string, unknown> {
-    const render = (totals: Totals) => ({
+    // The fields GROUND_TRUTH lists per group: customers have no units.
+    const render = (totals: Totals, withUnits: boolean) => ({
       lines: totals.lines,
       ...(totals.orders === undefined ? {} : { orders: totals.orders }),
-      units: totals.units,
+      ...(withUnits ? { units: totals.units } : {}),
       revenue: formatCents(totals.revenueCents),
     });
     const groups: Record<string, Record<string, unknown>> = {};
     for (const [name, group] of Object.entries(this.groups)) {
-      groups[name] = Object.fromEntries([...group.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, totals]) => [key, render(totals)]));
+      const sorted = [...group.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      groups[name] = Object.fromEntries(sorted.map(([key, totals]) => [key, render(totals, name !== 'by_customer')]));
     }
     return { total: { lines: this.total.lines, orders: this.total.orders, units: this.total.units, revenue: formatCents(this.total.revenueCents) }, ...groups };
   }

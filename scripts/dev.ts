@@ -4,6 +4,7 @@ import { defaultPorts, down, status, up, wipe, type DevEnvConfig } from '../emul
 import { devPaths } from '../emulator/dev-env/dev-paths.js';
 import { writeEndpoints } from '../emulator/dev-env/endpoints-file.js';
 import { ensurePythonEnv, PrerequisiteError, projectRoot, requireJava, venvDir } from './lib/python-env.js';
+import { applyLocalStack } from '../emulator/dev-env/local-stack.js';
 
 const [command, ...flags] = process.argv.slice(2);
 
@@ -36,9 +37,11 @@ async function main(): Promise<number> {
         await down(devConfig);
         wipe(devConfig);
       }
-      const { gatewayUrl } = await up(devConfig);
-      writeEndpoints(devPaths(devConfig.stateDir).endpoints, { gatewayUrl, region: devConfig.region, outputs: {} });
+      const { gatewayUrl, freshControlPlane } = await up(devConfig);
+      const outputs = await applyLocalStack({ endpoint: gatewayUrl, freshControlPlane, logFile: devPaths(devConfig.stateDir).logFile('terraform') });
+      writeEndpoints(devPaths(devConfig.stateDir).endpoints, { gatewayUrl, region: devConfig.region, outputs });
       await printStatus(devConfig);
+      for (const [name, value] of Object.entries(outputs)) console.log(`${name.padEnd(32)} ${value}`);
       console.log(`\nready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       console.log(`export AWS_ENDPOINT_URL=${gatewayUrl} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${devConfig.region} AWS_DEFAULT_REGION=${devConfig.region}`);
       return 0;

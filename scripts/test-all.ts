@@ -6,6 +6,7 @@ const tiers: { name: string; script: string }[] = [
   { name: 'lint', script: 'lint' },
   { name: 'type check', script: 'typecheck' },
   { name: 'vitest', script: 'test:unit' },
+  { name: 'terraform', script: 'test:terraform' },
   { name: 'pytest', script: 'test:python' },
 ];
 

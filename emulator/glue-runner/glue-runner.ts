@@ -83,7 +83,8 @@ export class GlueRunner {
     return { JobRun: entry.run };
   }
 
-  getJobRuns(input: { JobName?: string }): { JobRuns: JobRun[] } {
+  async getJobRuns(input: { JobName?: string }): Promise<{ JobRuns: JobRun[] }> {
+    await this.job(input.JobName ?? '');
     const runs = [...this.runs.values()].map(({ run }) => run).filter((run) => run.JobName === input.JobName);
     return { JobRuns: runs.sort((a, b) => b.StartedOn.getTime() - a.StartedOn.getTime()) };
   }

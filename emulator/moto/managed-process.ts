@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+}
+
+export class ProcessStartError extends Error {
+  override readonly name = 'ProcessStartError';
+}
+
+/** Fails with a message naming the port and the service when something already listens on 127.0.0.1:port. */
+export function assertPortFree(port: number, service: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE'
+        ? new PortInUseError(`port ${port} on 127.0.0.1 is already in use, so ${service} cannot start there: stop what listens on it (\`npm run dev:down\`, or \`ss -ltnp 'sport = :${port}'\` shows who) or choose another port`)
+        : error);
+    });
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+/** Any free TCP port on 127.0.0.1, for servers that cannot report the port they bound. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ManagedProcess {
+  pid: number;
+  /** Resolves with the exit code (or null after a signal) when the process ends. */
+  exited: Promise<number | null>;
+  /** Asks the process to stop, kills it after `graceMs`, and resolves once it is gone. */
+  stop(): Promise<void>;
+}
+
+export interface SpawnLoggedOptions {
+  command: string;
+  args: string[];
+  /** stdout and stderr are appended here. */
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  /** Run as this user (only possible as root). */
+  uid?: number;
+  gid?: number;
+  stopSignal?: NodeJS.Signals;
+  graceMs?: number;
+}
+
+/** A child process with its output in a log file, stopped cleanly on request. */
+export function spawnLogged(options: SpawnLoggedOptions): ManagedProcess {
+  const log = openSync(options.logFile, 'a');
+  const child = spawn(options.command, options.args, {
+    stdio: ['ignore', log, log], env: options.env ?? process.env, uid: options.uid, gid: options.gid,
+  });
+  closeSync(log);
+  // If this process ends without stopping the child (a crash, Ctrl-C), the child must not outlive it.
+  const stopOnExit = () => child.kill(options.stopSignal ?? 'SIGTERM');
+  process.once('exit', stopOnExit);
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', reject);
+  }).finally(() => process.off('exit', stopOnExit));
+  return {
+    pid: child.pid ?? -1,
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(options.stopSignal ?? 'SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.graceMs ?? 10_000);
+      await exited.catch(() => undefined);
+      clearTimeout(timer);
+    },
+  };
+}
+
+function logTail(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Polls `probe` until it answers true; fails early, with the end of the log, when the process exits,
+ * and stops the process when it does not become ready in time.
+ */
+export async function waitUntilReady(options: { service: string; process: ManagedProcess; logFile: string; probe: () => Promise<boolean>; timeoutMs: number }): Promise<void> {
+  let exitCode: number | null | undefined;
+  options.process.exited.then((code) => { exitCode = code; }, () => { exitCode = null; });
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (exitCode !== undefined) {
+      throw new ProcessStartError(`${options.service} exited (code ${exitCode}) before it was ready; end of ${options.logFile}:\n${logTail(options.logFile)}`);
+    }
+    if (await options.probe().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      await options.process.stop();
+      throw new ProcessStartError(`${options.service} was not ready within ${options.timeoutMs / 1000} s; end of ${options.logFile}:\n${logTail(options.logFile)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,112 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { parquetAsCsv } from './parquet-csv.js';
+import { postgresLiteral } from './postgres-literal.js';
+import { listObjects, openObject, readObject } from './s3-objects.js';
+import type { CopyCommand } from './statement-plan.js';
+
+export class CopyLoadError extends Error {
+  override readonly name = 'CopyLoadError';
+}
+
+interface ManifestEntry {
+  url: string;
+  mandatory?: boolean;
+}
+
+async function objectExists(s3: S3Client, uri: string): Promise<boolean> {
+  return (await listObjects(s3, uri)).includes(uri);
+}
+
+/** The objects a COPY reads: a manifest's entries (optional ones may be missing), or every key under a prefix. */
+async function sourceObjects(s3: S3Client, copy: CopyCommand): Promise<string[]> {
+  if (!copy.manifest) {
+    const uris = await listObjects(s3, copy.source);
+    if (uris.length === 0) throw new CopyLoadError(`COPY ${copy.table}: no S3 object matches the prefix ${copy.source}`);
+    return uris;
+  }
+  let entries: ManifestEntry[];
+  try {
+    entries = (JSON.parse((await readObject(s3, copy.source)).toString('utf8')) as { entries: ManifestEntry[] }).entries;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} is not valid JSON (${error.message})`);
+    throw error;
+  }
+  if (!Array.isArray(entries)) throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} has no "entries" list`);
+  const uris: string[] = [];
+  for (const entry of entries) {
+    if (entry.mandatory || await objectExists(s3, entry.url)) uris.push(entry.url);
+  }
+  return uris;
+}
+
+async function tableColumns(client: pg.ClientBase, table: string): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    'SELECT quote_ident(attname) AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum',
+    [table],
+  );
+  return rows.map((row) => row.name);
+}
+
+/** Drops the first `count` lines of a stream, as IGNOREHEADER does per file. */
+function skipLines(count: number): Transform {
+  let remaining = count;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      let start = 0;
+      while (remaining > 0 && start < chunk.length) {
+        const newline = chunk.indexOf(10, start);
+        if (newline < 0) return callback();
+        start = newline + 1;
+        remaining -= 1;
+      }
+      callback(null, chunk.subarray(start));
+    },
+  });
+}
+
+async function copyStream(client: pg.ClientBase, sql: string, source: Readable): Promise<number> {
+  const target = client.query(copyFrom(sql));
+  await pipeline(source, target);
+  return target.rowCount;
+}
+
+async function copyParquet(options: { client: pg.ClientBase; copy: CopyCommand; uri: string; body: Buffer }): Promise<number> {
+  const { client, copy, uri, body } = options;
+  const columns = copy.columns ?? await tableColumns(client, copy.table);
+  const parquet = parquetAsCsv(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+  if (parquet.columnNames.length !== columns.length) {
+    throw new CopyLoadError(`COPY ${copy.table}: ${uri} has ${parquet.columnNames.length} columns (${parquet.columnNames.join(', ')}) but the load targets ${columns.length} (${columns.join(', ')}); Parquet columns map to table columns by position`);
+  }
+  return copyStream(client, `COPY ${copy.table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, Readable.from(parquet.chunks()));
+}
+
+function delimitedCopySql(copy: CopyCommand): string {
+  const options = [`FORMAT ${copy.format === 'csv' ? 'csv' : 'text'}`];
+  // Redshift's default for text (non-CSV) files is a pipe, Postgres's a tab.
+  const delimiter = copy.delimiter ?? (copy.format === 'csv' ? ',' : '|');
+  options.push(`DELIMITER ${postgresLiteral(delimiter)}`);
+  if (copy.quote !== undefined) options.push(`QUOTE ${postgresLiteral(copy.quote)}`);
+  if (copy.nullAs !== undefined) options.push(`NULL ${postgresLiteral(copy.nullAs)}`);
+  const columns = copy.columns ? ` (${copy.columns.join(', ')})` : '';
+  return `COPY ${copy.table}${columns} FROM STDIN WITH (${options.join(', ')})`;
+}
+
+/** Runs a Redshift COPY from S3 on a Postgres connection (inside the caller's transaction); returns the rows loaded. */
+export async function copyFromS3(options: { client: pg.ClientBase; s3: S3Client; copy: CopyCommand }): Promise<number> {
+  const { client, s3, copy } = options;
+  const uris = await sourceObjects(s3, copy);
+  if (uris.length === 0) throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} lists no object to load`);
+  let rows = 0;
+  for (const uri of uris) {
+    if (copy.format === 'parquet') {
+      rows += await copyParquet({ client, copy, uri, body: await readObject(s3, uri) });
+    } else {
+      rows += await copyStream(client, delimitedCopySql(copy), (await openObject(s3, uri)).pipe(skipLines(copy.ignoreHeader)));
+    }
+  }
+  return rows;
+}

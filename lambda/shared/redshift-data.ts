@@ -1,0 +1,109 @@
+import {
+  BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand,
+  type Field, type RedshiftDataClient, type SqlParameter,
+} from '@aws-sdk/client-redshift-data';
+
+/** Where statements run: a provisioned cluster, reached with the credentials in a Secrets Manager secret. */
+export interface RedshiftTarget {
+  clusterId: string;
+  database: string;
+  secretArn: string;
+}
+
+export interface PollingOptions {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Gives up waiting (the statement itself keeps running) after this long. */
+  timeoutMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export class StatementFailedError extends Error {
+  override readonly name = 'StatementFailedError';
+}
+
+export class StatementTimeoutError extends Error {
+  override readonly name = 'StatementTimeoutError';
+}
+
+export const defaultPolling: PollingOptions = {
+  initialDelayMs: 250,
+  maxDelayMs: 5_000,
+  timeoutMs: 14 * 60_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export type Row = (string | number | boolean | null)[];
+
+function fieldValue(field: Field): string | number | boolean | null {
+  if (field.isNull) return null;
+  return field.stringValue ?? field.longValue ?? field.doubleValue ?? field.booleanValue ?? null;
+}
+
+/** Runs SQL through the Redshift Data API and waits for each statement to finish. */
+export class RedshiftData {
+  constructor(
+    private readonly client: RedshiftDataClient,
+    private readonly target: RedshiftTarget,
+    private readonly polling: PollingOptions = defaultPolling,
+  ) {}
+
+  /** Runs the statements in order as one transaction: all commit, or none does. */
+  async transaction(name: string, sqls: string[]): Promise<void> {
+    const { Id } = await this.client.send(new BatchExecuteStatementCommand({
+      ClusterIdentifier: this.target.clusterId,
+      Database: this.target.database,
+      SecretArn: this.target.secretArn,
+      StatementName: name,
+      Sqls: sqls,
+    }));
+    await this.waitFor(Id, name);
+  }
+
+  async query(name: string, sql: string, parameters: Record<string, string> = {}): Promise<Row[]> {
+    const Parameters: SqlParameter[] = Object.entries(parameters).map(([key, value]) => ({ name: key, value }));
+    const { Id } = await this.client.send(new ExecuteStatementCommand({
+      ClusterIdentifier: this.target.clusterId,
+      Database: this.target.database,
+      SecretArn: this.target.secretArn,
+      StatementName: name,
+      Sql: sql,
+      ...(Parameters.length > 0 ? { Parameters } : {}),
+    }));
+    const hasResultSet = await this.waitFor(Id, name);
+    if (!hasResultSet) return [];
+    const rows: Row[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.client.send(new GetStatementResultCommand({ Id, NextToken }));
+      rows.push(...(page.Records ?? []).map((record) => record.map(fieldValue)));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return rows;
+  }
+
+  /** Polls with exponential backoff; resolves with whether the statement returned rows. */
+  private async waitFor(id: string | undefined, name: string): Promise<boolean> {
+    if (!id) throw new StatementFailedError(`the Data API returned no statement id for ${name}`);
+    const { initialDelayMs, maxDelayMs, timeoutMs, sleep } = this.polling;
+    let delay = initialDelayMs;
+    let waited = 0;
+    for (;;) {
+      const statement = await this.client.send(new DescribeStatementCommand({ Id: id }));
+      if (statement.Status === 'FINISHED') return statement.HasResultSet === true;
+      if (statement.Status === 'FAILED' || statement.Status === 'ABORTED') {
+        const failed = statement.SubStatements?.find((sub) => sub.Status === 'FAILED' || sub.Error);
+        const where = failed ? ` in statement ${failed.Id}: ${failed.QueryString?.slice(0, 200)}` : '';
+        throw new StatementFailedError(
+          `${name} (statement ${id}) ${statement.Status.toLowerCase()}${where}: ${failed?.Error ?? statement.Error ?? 'no error message'}`,
+        );
+      }
+      if (waited >= timeoutMs) {
+        throw new StatementTimeoutError(`${name} (statement ${id}) is still ${statement.Status} after ${Math.round(waited / 1000)} s`);
+      }
+      await sleep(delay);
+      waited += delay;
+      delay = Math.min(delay * 2, maxDelayMs);
+    }
+  }
+}

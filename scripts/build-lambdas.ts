@@ -1,0 +1,53 @@
+// `npm run build:lambdas`: bundles each Lambda (handler + AWS SDK v3 clients, tree-shaken, minified) into
+// dist/lambda/<name>.zip holding index.js, the file Terraform's handler "index.handler" names.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { projectRoot } from './lib/python-env.js';
+
+const FUNCTIONS = ['trigger', 'loader'];
+const outDir = join(projectRoot, 'dist', 'lambda');
+// A fixed file time makes the zip depend on the code only, so Terraform redeploys only on real changes.
+const FIXED_TIME = new Date('2020-01-01T00:00:00Z');
+
+async function bundle(name: string): Promise<string> {
+  const dir = join(outDir, name);
+  rmSync(dir, { recursive: true, force: true });
+  const outfile = join(dir, 'index.js');
+  await build({
+    entryPoints: [join(projectRoot, 'lambda', name, 'index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    // CommonJS, so index.js loads as-is without a package.json beside it and bundled CommonJS
+    // dependencies keep their require() calls.
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    minify: true,
+    treeShaking: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  utimesSync(outfile, FIXED_TIME, FIXED_TIME);
+  const zip = join(outDir, `${name}.zip`);
+  rmSync(zip, { force: true });
+  const result = spawnSync('zip', ['-q', '-X', '-9', zip, 'index.js'], { cwd: dir, encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new Error(`could not zip ${outfile}: ${result.error?.message ?? result.stderr}; install the zip command (apt-get install zip)`);
+  }
+  return zip;
+}
+
+try {
+  mkdirSync(outDir, { recursive: true });
+  for (const name of FUNCTIONS) {
+    const zip = await bundle(name);
+    const kib = (path: string) => `${(statSync(path).size / 1024).toFixed(0)} KiB`;
+    console.log(`${name}: ${zip} ${kib(zip)} (index.js ${kib(join(outDir, name, 'index.js'))})`);
+  }
+} catch (error) {
+  console.error(`build:lambdas: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

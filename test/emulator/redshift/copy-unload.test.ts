@@ -1,0 +1,122 @@
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitSqlScript } from '../../../lambda/shared/sql-script.js';
+import { startRedshiftHarness, type RedshiftHarness } from './redshift-harness.js';
+
+const bucket = 'warehouse-data';
+const role = "IAM_ROLE 'arn:aws:iam::123456789012:role/redshift-copy'";
+const ddl = readFileSync(new URL('../../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8');
+const parquetFixture = readFileSync(new URL('../../fixtures/redshift/clean-sales.snappy.parquet', import.meta.url));
+const CLEAN_COLUMNS = 'order_id, line_id, line_key, order_date, customer_id, customer_name, customer_email, product_id, product_name, category, quantity, unit_price, discount, total_amount, country, city, payment_method, sales_channel, source_uri, source_version, source_modified_at, source_line, run_id';
+
+let harness: RedshiftHarness;
+
+async function put(key: string, body: string | Buffer): Promise<void> {
+  await harness.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+async function text(key: string): Promise<string> {
+  return (await harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+}
+
+async function rows(sql: string): Promise<unknown[][]> {
+  const described = await harness.execute(sql);
+  expect(described.Error).toBeUndefined();
+  return (await harness.records(described.Id!)).map((record) => record.map((field) => (field.isNull ? null : Object.values(field)[0])));
+}
+
+function manifest(entries: { url: string; mandatory: boolean }[]): string {
+  return JSON.stringify({ entries });
+}
+
+beforeAll(async () => {
+  harness = await startRedshiftHarness({ withMoto: true });
+  await harness.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const created = await harness.batch(splitSqlScript(ddl));
+  expect(created.Error).toBeUndefined();
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+describe('COPY from S3 and UNLOAD to S3', () => {
+  it('loads Spark Parquet through a manifest into a staging table and merges it, as the loader does', async () => {
+    await put('cleaned/run-1/part-00000.snappy.parquet', parquetFixture);
+    await put('manifests/run-1.clean.manifest', manifest([{ url: `s3://${bucket}/cleaned/run-1/part-00000.snappy.parquet`, mandatory: true }]));
+    const load = await harness.batch([
+      `CREATE TEMP TABLE staging AS SELECT ${CLEAN_COLUMNS} FROM sales WHERE 1 = 0`,
+      `COPY staging FROM 's3://${bucket}/manifests/run-1.clean.manifest' ${role} FORMAT AS PARQUET MANIFEST`,
+      `MERGE INTO sales USING staging ON sales.order_id = staging.order_id AND sales.line_key = staging.line_key
+       WHEN MATCHED THEN UPDATE SET quantity = staging.quantity
+       WHEN NOT MATCHED THEN INSERT (${CLEAN_COLUMNS}, loaded_at) VALUES (${CLEAN_COLUMNS.split(', ').map((column) => `staging.${column}`).join(', ')}, GETDATE())`,
+    ]);
+    expect(load.Error).toBeUndefined();
+    expect(load.SubStatements![1]).toMatchObject({ Status: 'FINISHED', ResultRows: 3 });
+    expect(await rows(`SELECT order_id, line_id, order_date, customer_name, customer_email, product_name, quantity, unit_price, discount,
+      total_amount, country, city, source_modified_at, source_line FROM sales ORDER BY order_id, line_key`)).toEqual([
+      ['O-1', '1', '2024-03-05', 'Ann Lee', 'ann@example.com', 'Desk, "oak"', 3, '19.9900', '0.1500', '50.97', 'US', 'Boston', '2024-03-06 09:30:15.123456', 2],
+      ['O-1', '2', '2024-03-05', null, null, 'Lamp', 1, '1299.0000', '0.0000', '1299.00', null, null, '2024-03-06 09:30:15.123456', 3],
+      ['O-2', null, '1999-12-31', 'Zoë Ünal', '', 'Ink', 12, '0.0450', '1.0000', '0.00', 'DE', 'Köln', '2024-03-06 09:30:15.123456', 4],
+    ]);
+  });
+
+  it('loads CSV through a manifest with IGNOREHEADER, DELIMITER, QUOTE and NULL AS, skipping optional entries that are missing', async () => {
+    await harness.execute('CREATE TABLE events (id INT, label VARCHAR(40), happened_on DATE)');
+    await put('csv/a.csv', 'id;label;happened_on\n1;~semi;colon~;2024-03-05\n2;NONE;2024-03-06\n');
+    await put('csv/b.csv', 'id;label;happened_on\n3;plain;NONE\n');
+    await put('csv/events.manifest', manifest([
+      { url: `s3://${bucket}/csv/a.csv`, mandatory: true },
+      { url: `s3://${bucket}/csv/b.csv`, mandatory: true },
+      { url: `s3://${bucket}/csv/missing.csv`, mandatory: false },
+    ]));
+    const copy = await harness.execute(`COPY events (id, label, happened_on) FROM 's3://${bucket}/csv/events.manifest' ${role}
+      FORMAT AS CSV DELIMITER ';' QUOTE AS '~' NULL AS 'NONE' IGNOREHEADER 1 DATEFORMAT 'auto' TIMEFORMAT 'auto' MANIFEST`);
+    expect(copy.Error).toBeUndefined();
+    expect(copy.ResultRows).toBe(3);
+    expect(await rows('SELECT id, label, happened_on FROM events ORDER BY id')).toEqual([
+      [1, 'semi;colon', '2024-03-05'], [2, null, '2024-03-06'], [3, 'plain', null],
+    ]);
+  });
+
+  it('loads every object under a prefix when there is no manifest', async () => {
+    await harness.execute('CREATE TABLE prefixed (id INT, name VARCHAR(10))');
+    await put('prefix/part-1.csv', '1,"a, b"\n');
+    await put('prefix/part-2.csv', '2,c\n');
+    const copy = await harness.execute(`COPY prefixed FROM 's3://${bucket}/prefix/part-' ${role} CSV`);
+    expect(copy).toMatchObject({ Status: 'FINISHED', ResultRows: 2 });
+    expect(await rows('SELECT id, name FROM prefixed ORDER BY id')).toEqual([[1, 'a, b'], [2, 'c']]);
+  });
+
+  it('fails a batch whose COPY names a missing mandatory object, and rolls back what came before it', async () => {
+    await put('csv/broken.manifest', manifest([{ url: `s3://${bucket}/csv/nowhere.csv`, mandatory: true }]));
+    const load = await harness.batch([
+      "INSERT INTO events VALUES (99, 'before copy', NULL)",
+      `COPY events FROM 's3://${bucket}/csv/broken.manifest' ${role} CSV MANIFEST`,
+    ]);
+    expect(load.Status).toBe('FAILED');
+    expect(load.Error).toContain(`s3://${bucket}/csv/nowhere.csv`);
+    expect(await rows('SELECT count(*) FROM events WHERE id = 99')).toEqual([[0]]);
+  });
+
+  it('rejects COPY options the emulator does not implement, naming them', async () => {
+    const copy = await harness.execute(`COPY events FROM 's3://${bucket}/csv/a.csv' ${role} JSON 'auto'`);
+    expect(copy.Status).toBe('FAILED');
+    expect(copy.Error).toMatch(/COPY option JSON is not supported/);
+  });
+
+  it('unloads a query as one CSV object with a header, and refuses to overwrite without ALLOWOVERWRITE', async () => {
+    const unload = `UNLOAD ('SELECT id, label FROM events WHERE label <> ''plain'' ORDER BY id') TO 's3://${bucket}/exports/events_' ${role} FORMAT AS CSV HEADER PARALLEL OFF`;
+    const first = await harness.execute(unload);
+    expect(first.Error).toBeUndefined();
+    expect(first.ResultRows).toBe(1);
+    expect(await text('exports/events_000')).toBe('id,label\n1,semi;colon\n');
+    const again = await harness.execute(unload);
+    expect(again.Status).toBe('FAILED');
+    expect(again.Error).toMatch(/not empty.*ALLOWOVERWRITE/);
+    expect((await harness.execute(`${unload} ALLOWOVERWRITE`)).Status).toBe('FINISHED');
+    const listed = await harness.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'exports/' }));
+    expect(listed.Contents!.map((object) => object.Key)).toEqual(['exports/events_000']);
+  });
+});

@@ -1,0 +1,49 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it, vi } from 'vitest';
+import type { JobRunRequest } from '../../lambda/trigger/glue-job-run.js';
+import { messageProcessor } from '../../lambda/trigger/message-processor.js';
+import { s3CreatedBody, sqsRecord } from './aws-events.js';
+
+const settings = { jobName: 'clean', outputUri: 's3://sales-data/', filter: { prefix: 'raw/', suffix: '.csv' } };
+
+/** Runs one message through the processor and returns the JSON log lines it wrote. */
+async function logsOf(body: string, startJob: (request: JobRunRequest) => Promise<{ jobRunId: string; startedByMessageId: string }>) {
+  const lines: string[] = [];
+  // Warnings and errors go to stderr; Lambda sends both streams to CloudWatch.
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  }
+  const logger = new Logger({ serviceName: 'trigger', logLevel: 'INFO' });
+  try {
+    await messageProcessor({ logger, settings, startJob })(sqsRecord('m1', body)).catch(() => undefined);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return lines.flatMap((line) => line.split('\n')).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('trigger logs', () => {
+  it('write one JSON line with the object, the run id and the outcome per started run', async () => {
+    const logs = await logsOf(s3CreatedBody({ key: 'raw/a.csv', versionId: 'v1' }), async () => ({ jobRunId: 'jr_1', startedByMessageId: 'm1' }));
+    expect(logs).toEqual([expect.objectContaining({
+      level: 'INFO', service: 'trigger', object: 's3://sales-data/raw/a.csv', runId: expect.stringMatching(/^a-[0-9a-f]{16}$/),
+      jobRunId: 'jr_1', outcome: 'started',
+    })]);
+  });
+
+  it('say "duplicate" when the run was started by an earlier message', async () => {
+    const logs = await logsOf(s3CreatedBody({ key: 'raw/a.csv' }), async () => ({ jobRunId: 'jr_1', startedByMessageId: 'm0' }));
+    expect(logs[0]).toMatchObject({ outcome: 'duplicate', jobRunId: 'jr_1' });
+  });
+
+  it('say "ignored" for an object outside the raw prefix', async () => {
+    const logs = await logsOf(s3CreatedBody({ key: 'reports/a.csv' }), async () => { throw new Error('must not start'); });
+    expect(logs).toEqual([expect.objectContaining({ object: 's3://sales-data/reports/a.csv', outcome: 'ignored' })]);
+  });
+
+  it('say "retry_later" with the error when the concurrency limit is hit', async () => {
+    const busy = Object.assign(new Error('Concurrent runs exceeded'), { name: 'ConcurrentRunsExceededException' });
+    const logs = await logsOf(s3CreatedBody({ key: 'raw/a.csv' }), async () => { throw busy; });
+    expect(logs[0]).toMatchObject({ level: 'WARN', outcome: 'retry_later', error: expect.objectContaining({ name: 'ConcurrentRunsExceededException' }) });
+  });
+});

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { RedshiftData, Row } from '../../lambda/shared/redshift-data.js';
+import { splitSqlScript } from '../../lambda/shared/sql-script.js';
+
+export const postgresUrl = process.env.SALES_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ddlScript = readFileSync(new URL('../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8');
+
+/**
+ * What the emulator's Data API does to Redshift SQL before Postgres runs it (DESIGN 2), reduced to the
+ * constructs the warehouse uses. COPY is not translated here: the test replaces it with fixture rows.
+ */
+export function redshiftToPostgres(sql: string): string {
+  return sql
+    .replace(/\bDISTSTYLE\s+\w+/gi, '')
+    .replace(/\b(DISTKEY|SORTKEY)\s*\([^)]*\)/gi, '')
+    .replace(/\bENCODE\s+\w+/gi, '')
+    .replace(/\bGETDATE\(\)/gi, 'now()');
+}
+
+export type FixtureRow = Record<string, string | number | null>;
+
+/** A Postgres schema of its own holding the warehouse tables; COPY reads rows from `copySources` by manifest URI. */
+export class WarehouseOnPostgres {
+  readonly copySources = new Map<string, FixtureRow[]>();
+
+  private constructor(private readonly client: pg.Client, readonly schema: string) {}
+
+  static async create(options: { applyDdl: boolean } = { applyDdl: true }): Promise<WarehouseOnPostgres> {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    const schema = `loader_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`SET search_path TO ${schema}`);
+    await client.query('SET client_min_messages TO warning');
+    const warehouse = new WarehouseOnPostgres(client, schema);
+    if (options.applyDdl) await warehouse.transaction(splitSqlScript(ddlScript));
+    return warehouse;
+  }
+
+  /** Runs the statements the way BatchExecuteStatement does: in order, one transaction. */
+  async transaction(sqls: string[]): Promise<void> {
+    await this.client.query('BEGIN');
+    try {
+      for (const sql of sqls) await this.execute(redshiftToPostgres(sql));
+      await this.client.query('COMMIT');
+    } catch (error) {
+      await this.client.query('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async rows(sql: string): Promise<FixtureRow[]> {
+    return (await this.client.query(redshiftToPostgres(sql))).rows as FixtureRow[];
+  }
+
+  /** The same warehouse behind the interface of the Data API client. */
+  asRedshiftData(): Pick<RedshiftData, 'transaction' | 'query'> {
+    return {
+      transaction: async (_name, sqls) => this.transaction(sqls),
+      query: async (_name, sql) => (await this.client.query({ text: redshiftToPostgres(sql), rowMode: 'array' })).rows as Row[],
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.client.query(`DROP SCHEMA ${this.schema} CASCADE`);
+    await this.client.end();
+  }
+
+  private async execute(sql: string): Promise<void> {
+    const copy = /^COPY (\w+) FROM '([^']+)' IAM_ROLE '[^']+' FORMAT AS PARQUET MANIFEST$/.exec(sql);
+    if (!copy) {
+      await this.client.query(sql);
+      return;
+    }
+    const [, table, uri] = copy;
+    const rows = this.copySources.get(uri!);
+    if (!rows) throw new Error(`S3ServiceException: manifest ${uri} does not exist`);
+    for (const row of rows) {
+      const columns = Object.keys(row);
+      await this.client.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})`,
+        Object.values(row),
+      );
+    }
+  }
+}
