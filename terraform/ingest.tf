@@ -2,6 +2,9 @@ locals {
   trigger_function_name = "${local.name_prefix}-trigger"
 }
 
+# No redrive allow policy on the dead-letter queue: moto neither stores nor returns it, so the
+# provider would wait for it forever on stage local, and only principals of this account can
+# point a queue at it anyway.
 resource "aws_sqs_queue" "ingest_dlq" {
   name                      = "${local.name_prefix}-ingest-dlq"
   message_retention_seconds = 1209600 # the SQS maximum, 14 days, to leave time to inspect and redrive

@@ -13,15 +13,47 @@ resource "aws_kms_alias" "data" {
 }
 
 data "aws_iam_policy_document" "kms_key" {
-  # checkov:skip=CKV_AWS_109:A key policy's Resource "*" means this key only; the account statement is AWS's default key policy.
-  # checkov:skip=CKV_AWS_111:A key policy's Resource "*" means this key only; the account statement is AWS's default key policy.
+  # checkov:skip=CKV_AWS_109:A key policy's Resource "*" means this key only; the account statement delegates to IAM as AWS's default key policy does.
+  # checkov:skip=CKV_AWS_111:A key policy's Resource "*" means this key only; the account statement delegates to IAM as AWS's default key policy does.
   # checkov:skip=CKV_AWS_356:A key policy's Resource "*" means this key only, as AWS requires for key policies.
   statement {
-    sid = "AccountAdministersKeyThroughIam"
-    # The default key policy: it delegates access to IAM policies of this account. Without it
-    # the key could become unmanageable; the stack's roles get narrow kms actions in iam.tf.
-    actions   = ["kms:*"]
-    resources = ["*"]
+    sid = "AccountAdministersAndUsesKeyThroughIam"
+    # In place of the default key policy's kms:*: every action a symmetric encryption key
+    # supports, named, so IAM policies of this account decide who may do what (the stack's roles
+    # get narrow kms actions in iam.tf). kms:PutKeyPolicy stays, so the key can never become
+    # unmanageable.
+    actions = [
+      "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
+      "kms:CreateGrant",
+      "kms:Decrypt",
+      "kms:DeleteAlias",
+      "kms:DescribeKey",
+      "kms:DisableKey",
+      "kms:DisableKeyRotation",
+      "kms:EnableKey",
+      "kms:EnableKeyRotation",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListGrants",
+      "kms:ListKeyRotations",
+      "kms:ListResourceTags",
+      "kms:PutKeyPolicy",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+      "kms:RetireGrant",
+      "kms:RevokeGrant",
+      "kms:RotateKeyOnDemand",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
+    resources = ["*"] # in a key policy, "*" is this key and nothing else
     principals {
       type        = "AWS"
       identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]

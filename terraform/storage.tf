@@ -88,8 +88,9 @@ resource "aws_s3_bucket_policy" "data" {
 
 data "aws_iam_policy_document" "data_bucket" {
   statement {
-    sid       = "DenyRequestsWithoutTls"
-    effect    = "Deny"
+    sid    = "DenyRequestsWithoutTls"
+    effect = "Deny"
+    # A deny grants nothing: it must cover every S3 action, or some action would still work over plain HTTP.
     actions   = ["s3:*"]
     resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
     principals {

@@ -178,8 +178,11 @@ export function localProviderOverride(options: { endpoint: string }): string {
     '  secret_key                  = "test"',
     '  s3_use_path_style           = true',
     '  skip_credentials_validation = true',
+    '  skip_requesting_account_id  = true',
     '  skip_metadata_api_check     = true',
     '  skip_region_validation      = true',
+    '  # The emulator answers at once: a 5xx there is a missing feature, which retries would only hide for minutes.',
+    '  max_retries                 = 2',
     '',
     '  endpoints {',
     endpoints,
@@ -237,16 +240,19 @@ export interface TerraformResult {
 
 let announced = false;
 
-/** Asynchronous, so a long plan never blocks the caller's event loop (test workers answer RPCs meanwhile). */
+/**
+ * Asynchronous, so that callers such as the test tier keep their event loop running while a
+ * plan takes its tens of seconds, and can run several commands side by side.
+ */
 function spawnTerraform(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', [`-chdir=${terraformDir}`, ...args], { env, stdio });
     let stdout = '';
     let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => reject(new TerraformCommandError(`could not run terraform ${args[0] ?? ''}: ${error.message}`)));
-    child.on('close', (code) => resolve({ status: code ?? 1, stdout, stderr }));
+    child.on('close', (status) => resolve({ status: status ?? 1, stdout, stderr }));
   });
 }
 

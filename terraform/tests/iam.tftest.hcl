@@ -24,6 +24,25 @@ run "roles_grant_no_wildcard_actions_and_star_resources_only_where_aws_requires"
     error_message = "No role may grant a wildcard action."
   }
 
+  # Resource policies too: the key policy, the queue policy, the S3 endpoint and bucket policies.
+  # Only a Deny may name every action (the bucket's TLS-only rule).
+  assert {
+    condition = alltrue(flatten([
+      for document in [
+        data.aws_iam_policy_document.trigger, data.aws_iam_policy_document.loader,
+        data.aws_iam_policy_document.glue_job, data.aws_iam_policy_document.glue_crawler,
+        data.aws_iam_policy_document.redshift_copy, data.aws_iam_policy_document.flow_logs,
+        data.aws_iam_policy_document.kms_key, data.aws_iam_policy_document.ingest_queue,
+        data.aws_iam_policy_document.s3_endpoint, data.aws_iam_policy_document.data_bucket,
+        ] : [
+        for statement in document.statement : [
+          for action in statement.actions : !strcontains(action, "*") if coalesce(statement.effect, "Allow") == "Allow"
+        ]
+      ]
+    ]))
+    error_message = "No policy may allow a wildcard action."
+  }
+
   # The only "*" resources: X-Ray trace writes, Data API statement reads (owner-conditioned)
   # and CloudWatch metric writes (namespace-conditioned), none of which has resource-level permissions.
   assert {
