@@ -5,9 +5,11 @@ the same `--name value` arguments. Nothing else differs.
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import hashlib
 import sys
+import time
 
 from pyspark.sql import SparkSession
 
@@ -29,43 +31,50 @@ def parse_arguments(argv: list[str]) -> dict[str, str]:
     if getResolvedOptions is not None:
         present = [name for name in OPTIONAL if f"--{name}" in argv]
         return getResolvedOptions(argv, ["JOB_NAME", *REQUIRED, *present])
-    values: dict[str, str] = {}
-    for index, token in enumerate(argv):
-        if token.startswith("--") and index + 1 < len(argv) and not argv[index + 1].startswith("--"):
-            values[token[2:]] = argv[index + 1]
-    missing = [name for name in REQUIRED if not values.get(name)]
-    if missing:
-        raise SystemExit(f"clean_sales: missing job argument(s): {', '.join('--' + name for name in missing)}")
-    return values
+    parser = argparse.ArgumentParser(prog="clean_sales", description="Cleans one raw sales CSV (the Glue job, run locally).")
+    for name in REQUIRED:
+        parser.add_argument(f"--{name}", required=True)
+    for name in OPTIONAL:
+        parser.add_argument(f"--{name}")
+    # Glue passes arguments of its own (--JOB_NAME, --TempDir, ...): accepted and ignored, as on Glue.
+    known, _ = parser.parse_known_args(argv)
+    return {name: value for name, value in vars(known).items() if value is not None}
 
 
-def job_config(arguments: dict[str, str]) -> JobConfig:
-    run_date = dt.date.fromisoformat(arguments["run_date"]) if arguments.get("run_date") else dt.datetime.now(dt.timezone.utc).date()
-    run_id = arguments.get("run_id") or "local-" + hashlib.sha256(
-        f"{arguments['input_uri']}|{arguments.get('source_version')}|{dt.datetime.now(dt.timezone.utc).isoformat()}".encode()
-    ).hexdigest()[:16]
+def job_config(arguments: dict[str, str], now: dt.datetime) -> JobConfig:
+    """The run's configuration; without --run_id the id derives from the input, its version and the time."""
+    run_date = dt.date.fromisoformat(arguments["run_date"]) if arguments.get("run_date") else now.date()
+    version = arguments.get("source_version") or None
+    digest = hashlib.sha256(f"{arguments['input_uri']}|{version}|{now.isoformat()}".encode()).hexdigest()[:12]
     return JobConfig(
         input_uri=arguments["input_uri"],
         output_uri=arguments["output_uri"],
-        run_id=run_id,
+        run_id=arguments.get("run_id") or f"{now:%Y%m%dT%H%M%SZ}-{digest}",
         run_date=run_date,
-        source_version=arguments.get("source_version") or None,
+        source_version=version,
     )
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str]) -> int:
     arguments = parse_arguments(argv)
-    config = job_config(arguments)
+    config = job_config(arguments, dt.datetime.now(dt.timezone.utc))
+    started = time.monotonic()
+
+    def log(message: str) -> None:
+        print(f"clean_sales [{time.monotonic() - started:6.1f}s] {message}", flush=True)
+
     spark = apply_job_settings(SparkSession.builder.appName("clean_sales").getOrCreate())
     job = None
     if GlueContext is not None:
         job = Job(GlueContext(spark.sparkContext))
         job.init(arguments["JOB_NAME"], arguments)
-    manifest = run_job(spark, config, log=lambda message: print(f"clean_sales: {message}", flush=True))
-    print(f"clean_sales: run {config.run_id} {manifest['status']}", flush=True)
+    log(f"run {config.run_id}: {config.input_uri} → {config.output_uri}")
+    manifest = run_job(spark, config, log=log)
+    log(f"run {config.run_id} {manifest['status']}" + (f": {manifest['reason']}" if manifest.get("reason") else ""))
     if job is not None:
         job.commit()
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
