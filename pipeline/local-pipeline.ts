@@ -1,4 +1,5 @@
 import { GlueClient } from '@aws-sdk/client-glue';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -11,7 +12,10 @@ export interface PipelineHandle {
   bucket: string;
   jobName: string;
   ingestQueueUrl: string;
+  loaderFunctionName: string;
+  loaderFailureQueueUrl: string;
   s3: S3Client;
+  lambda: LambdaClient;
   glue: GlueClient;
   sqs: SQSClient;
   warehouse: RedshiftData;
@@ -33,18 +37,21 @@ export function localPipeline(endpoints: LocalEndpoints): PipelineHandle {
   const glue = new GlueClient(config);
   const sqs = new SQSClient(config);
   const redshift = new RedshiftDataClient(config);
+  const lambda = new LambdaClient(config);
   return {
     bucket: output(endpoints, 'data_bucket_name'),
     jobName: output(endpoints, 'glue_job_name'),
     ingestQueueUrl: output(endpoints, 'ingest_queue_url'),
-    s3, glue, sqs,
+    loaderFunctionName: output(endpoints, 'loader_function_name'),
+    loaderFailureQueueUrl: output(endpoints, 'loader_failure_queue_url'),
+    s3, glue, sqs, lambda,
     warehouse: new RedshiftData(redshift, {
       clusterId: output(endpoints, 'redshift_cluster_id'),
       database: output(endpoints, 'redshift_database_name'),
       secretArn: output(endpoints, 'redshift_secret_arn'),
     }, interactivePolling),
     destroy() {
-      for (const client of [s3, glue, sqs, redshift]) client.destroy();
+      for (const client of [s3, glue, sqs, redshift, lambda]) client.destroy();
     },
   };
 }

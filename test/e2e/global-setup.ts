@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -41,6 +41,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
   const stateDir = mkdtempSync(join(tmpdir(), 'sdp-e2e-'));
+  // Run as root, the embedded Postgres runs as an unprivileged user that must be able to enter this folder.
+  chmodSync(stateDir, 0o711);
   const config: DevEnvConfig = {
     stateDir, region: 'us-east-1', python: venvPython, venvDir,
     postgresUrl: process.env.E2E_POSTGRES_URL || undefined,
