@@ -11,8 +11,8 @@ import { iamPrefixOf, sdkCallsInMetafile } from './sdk-actions.js';
 import { readConfigBlocks, referencedName, starResources } from './terraform-config.js';
 
 async function callsOf(source: string) {
-  const { entryPoints: _entry, ...options } = lambdaBuildOptions('fixture');
-  const result = await build({ ...options, stdin: { contents: source, resolveDir: projectRoot, loader: 'ts' }, write: false, metafile: true, outfile: join(tmpdir(), 'fixture.js') });
+  // The shipped bundle's options, with the source given in place of an entry point.
+  const result = await build({ ...lambdaBuildOptions('fixture'), entryPoints: undefined, stdin: { contents: source, resolveDir: projectRoot, loader: 'ts' }, write: false, metafile: true, outfile: join(tmpdir(), 'fixture.js') });
   return sdkCallsInMetafile(result.metafile);
 }
 
