@@ -175,11 +175,13 @@ data "aws_iam_policy_document" "glue_job" {
   statement {
     sid       = "ReadInputsAndCode"
     actions   = ["s3:GetObject"]
-    resources = ["${local.data_bucket_arn}/raw/*", "${local.data_bucket_arn}/scripts/glue/*", "${local.data_bucket_arn}/tmp/*"]
+    resources = ["${local.data_bucket_arn}/raw/*", "${local.data_bucket_arn}/scripts/glue/*"]
   }
   statement {
-    sid       = "WriteRunOutputs"
-    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    sid = "WriteRunOutputs"
+    # s3:GetObject too: the S3 connector looks at a path (a HEAD request) before it writes or lists
+    # there, and a HEAD the role may not make fails the run with 403.
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${local.data_bucket_arn}/cleaned/*", "${local.data_bucket_arn}/rejected/*", "${local.data_bucket_arn}/manifests/*", "${local.data_bucket_arn}/tmp/*"]
   }
   statement {
