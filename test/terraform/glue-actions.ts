@@ -9,6 +9,17 @@ export interface StorageOperation {
   operation: string;
   file: string;
   line: number;
+  /** The wrapper the operation runs in, when the call site calls one (e.g. `write_text (line 47)`). */
+  via?: string;
+  /** The job argument the path starts from (`output_uri`) and the constant folders after it, when the analysis can tell. */
+  target: { base: string; prefix: string } | null;
+}
+
+/** An S3 action the job's role needs on a path: objects under `uri` when it ends in `/`, else that object; listing that prefix for s3:ListBucket. */
+export interface S3Need {
+  action: string;
+  uri: string;
+  why: string;
 }
 
 /**
@@ -56,8 +67,12 @@ export function glueSources(options: { script: string; packages: string[] }): st
 export interface GlueCalls {
   operations: StorageOperation[];
   actions: string[];
-  /** Operations without a known S3 meaning, and storage access the analysis cannot follow. */
+  /** Operations without a known S3 meaning or path, and storage access the analysis cannot follow. */
   problems: string[];
+}
+
+function where(item: { file: string; line: number; via?: string }): string {
+  return `${item.file.replace(`${projectRoot}/`, '')}:${item.line}${item.via ? ` via ${item.via}` : ''}`;
 }
 
 export function glueStorageCalls(sources: string[]): GlueCalls {
@@ -66,13 +81,34 @@ export function glueStorageCalls(sources: string[]): GlueCalls {
     operations: StorageOperation[];
     unsupported: { file: string; line: number; what: string }[];
   };
-  const where = (item: { file: string; line: number }) => `${item.file.replace(`${projectRoot}/`, '')}:${item.line}`;
   const problems = report.unsupported.map((item) => `${where(item)}: ${item.what} reaches storage outside Hadoop FileSystem and Spark; the contract cannot derive its actions`);
   const actions = new Set<string>();
   for (const operation of report.operations) {
     const mapped = s3ActionsOfOperation[operation.operation];
     if (mapped) mapped.forEach((action) => actions.add(action));
     else problems.push(`${where(operation)}: no S3 actions known for ${operation.operation}; add them to s3ActionsOfOperation in test/terraform/glue-actions.ts`);
+    if (!operation.target) problems.push(`${where(operation)}: cannot tell which job argument the path of ${operation.operation} starts from`);
   }
   return { operations: report.operations, actions: [...actions].sort(), problems };
+}
+
+/**
+ * The S3 actions each operation needs on the path it reaches, with `uriOf` turning a job argument
+ * (`output_uri`) into the S3 folder it names on this stage.
+ */
+export function s3NeedsOfOperations(operations: StorageOperation[], uriOf: (base: string) => string | undefined): { needs: S3Need[]; problems: string[] } {
+  const needs: S3Need[] = [];
+  const problems: string[] = [];
+  for (const operation of operations) {
+    if (!operation.target) continue;
+    const base = uriOf(operation.target.base);
+    if (!base) {
+      problems.push(`${where(operation)}: the stack gives no value for the job argument --${operation.target.base}`);
+      continue;
+    }
+    const folder = `${base.replace(/\/$/, '')}/${operation.target.prefix ? `${operation.target.prefix}/` : ''}`;
+    const why = `${operation.operation} at ${where(operation)}`;
+    for (const action of s3ActionsOfOperation[operation.operation] ?? []) needs.push({ action, uri: folder, why });
+  }
+  return { needs, problems };
 }

@@ -86,9 +86,11 @@ def spark_io(call: ast.Call) -> dict | None:
         return None
     attributes = chain_attributes(call)
     final, before = attributes[-1], attributes[:-1]
-    if "read" in before and final in READ_FORMATS:
+    # The nearest read or write decides: `spark.read.csv(a).write.parquet(b)` writes with parquet.
+    side = next((name for name in reversed(before) if name in ("read", "write")), None)
+    if side == "read" and final in READ_FORMATS:
         return {"operation": f"DataFrameReader.{final}"}
-    if "write" in before and final in WRITE_FORMATS:
+    if side == "write" and final in WRITE_FORMATS:
         return {"operation": f"DataFrameWriter.{final}"}
     return None
 
@@ -102,11 +104,57 @@ def is_called_elsewhere(function: ast.AST, trees: list[ast.Module]) -> bool:
     )
 
 
+def assigned_value(scope: ast.AST, name: str) -> ast.AST | None:
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id == name for target in node.targets):
+            return node.value
+    return None
+
+
+def uri_base(expr: ast.AST) -> str | None:
+    """The job argument a path starts from: `config.output_uri` gives output_uri."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute) and node.attr.endswith("_uri"):
+            return node.attr
+    return None
+
+
+def locate(expr: ast.AST | None, scope: ast.AST) -> dict | None:
+    """Where a path argument points: a job argument (input_uri, output_uri) and the constant folders joined to it."""
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Attribute) and expr.attr.endswith("_uri"):
+        return {"base": expr.attr, "prefix": ""}
+    if isinstance(expr, ast.Call) and expr.args and uri_base(expr.args[0]):
+        folders = []
+        for argument in expr.args[1:]:
+            if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+                break
+            folders.append(argument.value)
+        return {"base": uri_base(expr.args[0]), "prefix": "/".join(folders)}
+    if isinstance(expr, ast.Name):
+        return locate(assigned_value(scope, expr.id), scope)
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and isinstance(expr.slice, ast.Constant):
+        mapping = assigned_value(scope, expr.value.id)
+        if isinstance(mapping, ast.Dict):
+            for key, value in zip(mapping.keys, mapping.values):
+                if isinstance(key, ast.Constant) and key.value == expr.slice.value:
+                    return locate(value, scope)
+    return None
+
+
 def analyse(paths: list[str]) -> dict:
+    """Each operation with the code line that performs it and the path it reaches.
+
+    A function that calls FileSystem methods is treated as a wrapper around its first argument:
+    its operations are counted at each call site, on the path that call site passes.
+    """
     trees = [ast.parse(open(path, encoding="utf-8").read(), filename=path) for path in paths]
     returners = file_system_returners(trees)
+    wrappers: dict[str, list[tuple[str, int]]] = {}
     operations: list[dict] = []
     unsupported: list[dict] = []
+
     for path, tree in zip(paths, trees):
         for node in ast.walk(tree):
             modules = []
@@ -117,23 +165,51 @@ def analyse(paths: list[str]) -> dict:
             for module in modules:
                 if module.split(".")[0] in UNSUPPORTED_MODULES:
                     unsupported.append({"file": path, "line": node.lineno, "what": f"import {module}"})
-        for function in ast.walk(tree):
-            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not is_called_elsewhere(function, trees):
+
+    used = [
+        node for tree in trees for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_called_elsewhere(node, trees)
+    ]
+    for function in used:
+        file_systems = file_system_names(function, returners)
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in file_systems
+            ):
+                wrappers.setdefault(function.name, []).append((f"FileSystem.{node.func.attr}", node.lineno))
+
+    # Every call, in the module body or in a function some code calls, seen from its innermost scope.
+    used_ids = {id(function) for function in used}
+    for path, tree in zip(paths, trees):
+        calls: list[tuple[ast.Call, ast.AST]] = []
+
+        def visit(node: ast.AST, scope: ast.AST) -> None:
+            for child in ast.iter_child_nodes(node):
+                inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else scope
+                if isinstance(child, ast.Call):
+                    calls.append((child, scope))
+                visit(child, inner)
+
+        visit(tree, tree)
+        for node, scope in calls:
+            if scope is not tree and id(scope) not in used_ids:
                 continue
-            file_systems = file_system_names(function, returners)
-            for node in ast.walk(function):
-                if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-                    continue
-                receiver = node.func.value
-                if isinstance(receiver, ast.Name) and receiver.id in file_systems:
-                    operations.append({"operation": f"FileSystem.{node.func.attr}", "file": path, "line": node.lineno})
-                    continue
-                io = spark_io(node)
-                if io:
-                    operations.append({**io, "file": path, "line": node.lineno})
-    # A call inside a nested function is seen from both functions: keep one of each.
-    unique = {(item["operation"], item["file"], item["line"]): item for item in operations}
-    return {"operations": sorted(unique.values(), key=lambda item: (item["file"], item["line"])), "unsupported": unsupported}
+            name = callee_name(node)
+            on_file_system = (
+                isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in file_system_names(scope, returners)
+            )
+            if name in wrappers and name != getattr(scope, "name", None) and not on_file_system:
+                target = locate(node.args[0] if node.args else None, scope)
+                for operation, line in wrappers[name]:
+                    operations.append({"operation": operation, "file": path, "line": node.lineno, "column": node.col_offset, "via": f"{name} (line {line})", "target": target})
+                continue
+            io = spark_io(node)
+            if io:
+                operations.append({**io, "file": path, "line": node.lineno, "column": node.col_offset, "target": locate(node.args[0] if node.args else None, scope)})
+    ordered = sorted(operations, key=lambda item: (item["file"], item["line"], item["column"], item["operation"]))
+    return {"operations": ordered, "unsupported": unsupported}
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaFunctions } from '../../scripts/lib/lambda-bundle.js';
 import { terraformDir, terraformVersion } from '../../scripts/lib/terraform.js';
-import { glueSources, glueStorageCalls } from './glue-actions.js';
+import { glueSources, glueStorageCalls, type S3Need, s3NeedsOfOperations } from './glue-actions.js';
 import { platformRequirements } from './platform-requirements.js';
+import { allowsS3Request } from './s3-grants.js';
 import { sdkCallsOfFunction } from './sdk-actions.js';
 import { planStack, policyStatements, type StackPlan } from './stack-plan.js';
 import { type ConfigBlock, readConfigBlocks, starResources } from './terraform-config.js';
@@ -93,6 +94,27 @@ describe.skipIf(!version)('IAM contract (stage dev)', () => {
       expect(calls.operations.length, 'the analysis found no storage operation in the Glue code').toBeGreaterThan(0);
       expect(compareGrants(workload, plan, { actions: calls.actions, source: `glue/${workload.facts.script} (${calls.operations.map((op) => op.operation).join(', ')})` }, stack))
         .toEqual({ missing: [], extra: [] });
+    }
+  });
+
+  it("grants the Glue job's role each S3 action on the paths its code and Glue reach", () => {
+    for (const workload of workloads) {
+      if (workload.facts.kind !== 'glue-job') continue;
+      const { argumentUris, codeUris, tempDir, script, packages } = workload.facts;
+      expect(stack.announcedUris, 'the job reads what one bucket notification announces').toHaveLength(1);
+      // --input_uri is not a default argument: the trigger sets it per run, to an object the bucket notification announced.
+      const uriOf = (base: string) => argumentUris[base] ?? (base === 'input_uri' ? stack.announcedUris[0] : undefined);
+      const fromCode = s3NeedsOfOperations(glueStorageCalls(glueSources({ script, packages })).operations, uriOf);
+      expect(fromCode.problems).toEqual([]);
+      const needs: S3Need[] = [
+        ...fromCode.needs,
+        ...codeUris.map((uri) => ({ action: 's3:GetObject', uri, why: 'Glue fetches the job script and --extra-py-files' })),
+        ...(tempDir ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'].map((action) => ({ action, uri: tempDir, why: '--TempDir' })) : []),
+      ];
+      const statements = policyStatements(plan, workload.document);
+      const bucketArn = (bucket: string) => stack.bucketArns.get(bucket) ?? `arn:aws:s3:::${bucket}`;
+      const denied = needs.filter((need) => !allowsS3Request(statements, need, bucketArn)).map((need) => `${need.action} on ${need.uri} (${need.why})`);
+      expect([...new Set(denied)]).toEqual([]);
     }
   });
 

@@ -6,8 +6,10 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { lambdaBuildOptions } from '../../scripts/lib/lambda-bundle.js';
 import { projectRoot } from '../../scripts/lib/python-env.js';
-import { glueStorageCalls } from './glue-actions.js';
+import { glueStorageCalls, s3NeedsOfOperations } from './glue-actions.js';
+import { allowsS3Request } from './s3-grants.js';
 import { iamPrefixOf, sdkCallsInMetafile } from './sdk-actions.js';
+import type { PolicyStatement } from './stack-plan.js';
 import { readConfigBlocks, referencedName, starResources } from './terraform-config.js';
 
 async function callsOf(source: string) {
@@ -50,7 +52,7 @@ describe('SDK calls in a Lambda bundle', () => {
 });
 
 describe('storage operations of the Glue code', () => {
-  it('follows a FileSystem returned in a tuple, Spark reads and writes, and skips helpers nobody calls', () => {
+  it('counts a FileSystem wrapper at each call site, on the path that site passes, and skips helpers nobody calls', () => {
     const source = tempFile('job.py', [
       'class Files:',
       '    def _path(self, uri):',
@@ -62,32 +64,67 @@ describe('storage operations of the Glue code', () => {
       '    def remove(self, uri):',
       '        path, fs = self._path(uri)',
       '        fs.delete(path, True)',
-      'def run(spark, files):',
-      '    files.read("s3://b/raw/a.csv")',
-      '    df = spark.read.option("header", "true").csv("s3://b/raw/")',
-      '    df.write.mode("overwrite").partitionBy("m").parquet("s3://b/out/")',
-      'run(None, None)',
+      'def run(spark, files, config):',
+      '    files.read(config.input_uri)',
+      '    out = join(config.output_uri, "cleaned", "sales", f"run_id={config.run_id}")',
+      '    spark.read.option("header", "true").csv(config.input_uri).write.mode("overwrite").parquet(out)',
+      'run(None, None, None)',
       '',
     ].join('\n'));
     const calls = glueStorageCalls([source]);
-    expect(calls.operations.map((operation) => operation.operation)).toEqual(['FileSystem.open', 'DataFrameReader.csv', 'DataFrameWriter.parquet']);
+    expect(calls.operations.map(({ operation, line, via, target }) => ({ operation, line, via, target }))).toEqual([
+      { operation: 'FileSystem.open', line: 12, via: 'read (line 7)', target: { base: 'input_uri', prefix: '' } },
+      { operation: 'DataFrameReader.csv', line: 14, via: undefined, target: { base: 'input_uri', prefix: '' } },
+      { operation: 'DataFrameWriter.parquet', line: 14, via: undefined, target: { base: 'output_uri', prefix: 'cleaned/sales' } },
+    ]);
     expect(calls.actions).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     expect(calls.problems).toEqual([]);
+
+    const uris: Record<string, string> = { input_uri: 's3://b/raw/', output_uri: 's3://b/' };
+    const { needs } = s3NeedsOfOperations(calls.operations, (base) => uris[base]);
+    expect(needs.filter((need) => need.action === 's3:PutObject').map((need) => need.uri)).toEqual(['s3://b/cleaned/sales/']);
+    expect(needs.filter((need) => need.action === 's3:GetObject').map((need) => need.uri)).toEqual(['s3://b/raw/', 's3://b/raw/', 's3://b/cleaned/sales/']);
   });
 
-  it('reports storage access it cannot map instead of missing it', () => {
+  it('reports storage access it cannot map, and paths it cannot place, instead of missing them', () => {
     const source = tempFile('job.py', [
       'import boto3',
       'def run(path, conf):',
       '    fs = path.getFileSystem(conf)',
       '    fs.setPermission(path, None)',
+      '    spark.read.text("s3://somewhere/")',
       'run(None, None)',
       '',
     ].join('\n'));
     const { problems } = glueStorageCalls([source]);
-    expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/job\.py:1: import boto3 reaches storage outside Hadoop FileSystem and Spark/);
-    expect(problems[1]).toMatch(/job\.py:4: no S3 actions known for FileSystem\.setPermission/);
+    expect(problems).toEqual([
+      expect.stringMatching(/job\.py:1: import boto3 reaches storage outside Hadoop FileSystem and Spark/),
+      expect.stringMatching(/job\.py:5: cannot tell which job argument the path of DataFrameReader\.text starts from/),
+      expect.stringMatching(/job\.py:6 via run \(line 4\): no S3 actions known for FileSystem\.setPermission/),
+      expect.stringMatching(/job\.py:6 via run \(line 4\): cannot tell which job argument the path of FileSystem\.setPermission starts from/),
+    ]);
+  });
+});
+
+describe('S3 grants of a policy', () => {
+  const statements: PolicyStatement[] = [
+    { sid: 'Read', effect: null, actions: ['s3:GetObject'], not_actions: null, resources: ['arn:aws:s3:::bkt/raw/*'], not_resources: null, condition: [] },
+    {
+      sid: 'List', effect: null, actions: ['s3:ListBucket'], not_actions: null, resources: ['arn:aws:s3:::bkt'], not_resources: null,
+      condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['raw/*'] }],
+    },
+  ];
+  const arn = (bucket: string) => `arn:aws:s3:::${bucket === 'data' ? 'bkt' : bucket}`;
+
+  it('allows object actions under the granted folders only', () => {
+    expect(allowsS3Request(statements, { action: 's3:GetObject', uri: 's3://data/raw/2024/' }, arn)).toBe(true);
+    expect(allowsS3Request(statements, { action: 's3:GetObject', uri: 's3://data/cleaned/' }, arn)).toBe(false);
+    expect(allowsS3Request(statements, { action: 's3:PutObject', uri: 's3://data/raw/' }, arn)).toBe(false);
+  });
+
+  it('allows listing only prefixes the s3:prefix condition admits', () => {
+    expect(allowsS3Request(statements, { action: 's3:ListBucket', uri: 's3://data/raw/x/' }, arn)).toBe(true);
+    expect(allowsS3Request(statements, { action: 's3:ListBucket', uri: 's3://data/manifests/' }, arn)).toBe(false);
   });
 });
 

@@ -86,7 +86,7 @@ const rules: Rule[] = [
   {
     actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
     why: "--TempDir: Glue keeps the run's temporary files under that prefix",
-    appliesTo: (workload) => workload.facts.kind === 'glue-job' && workload.facts.tempDir,
+    appliesTo: (workload) => workload.facts.kind === 'glue-job' && workload.facts.tempDir !== undefined,
   },
   {
     actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -24,7 +24,11 @@ export interface GlueJobFacts {
   /** The entry script under glue/ and the packages under glue/ shipped with --extra-py-files. */
   script: string;
   packages: string[];
-  tempDir: boolean;
+  /** The S3 objects Glue fetches to run the job: the script and the --extra-py-files. */
+  codeUris: string[];
+  /** The job's --<name>_uri default arguments by name, e.g. output_uri. */
+  argumentUris: Record<string, string>;
+  tempDir: string | undefined;
   metrics: boolean;
   /** What the job's security configuration encrypts with KMS. */
   encrypts: { s3: boolean; cloudWatch: boolean; bookmarks: boolean };
@@ -42,6 +46,10 @@ export interface StackFacts {
   bucketsUseKms: boolean;
   tablesUseKms: boolean;
   adminSecretUsesKms: boolean;
+  /** The folders whose new objects the bucket notifications announce, as s3:// URIs. */
+  announcedUris: string[];
+  /** Bucket name to the ARN the plan gives it. */
+  bucketArns: Map<string, string>;
 }
 
 type Values = Record<string, unknown>;
@@ -65,7 +73,14 @@ export function stackFacts(plan: StackPlan): StackFacts {
   const buckets = all('aws_s3_bucket_server_side_encryption_configuration');
   const tables = all('aws_dynamodb_table');
   const clusters = all('aws_redshift_cluster');
+  const bucketsById = new Map(all('aws_s3_bucket').map((values) => [String(values.id), values]));
+  const announcedUris = all('aws_s3_bucket_notification').flatMap((notification) => {
+    const bucket = bucketsById.get(String(notification.bucket))?.bucket;
+    return ((notification.queue ?? []) as Values[]).map((queue) => `s3://${String(bucket)}/${String(queue.filter_prefix ?? '')}`);
+  });
   return {
+    announcedUris,
+    bucketArns: new Map(all('aws_s3_bucket').map((values) => [String(values.bucket), String(values.arn)])),
     bucketsUseKms: buckets.length > 0 && buckets.every((values) => first(first(values, 'rule'), 'apply_server_side_encryption_by_default').sse_algorithm === 'aws:kms'),
     tablesUseKms: tables.length > 0 && tables.every((values) => Boolean(first(values, 'server_side_encryption').kms_key_arn)),
     adminSecretUsesKms: clusters.length > 0 && clusters.every((values) => Boolean(values.master_password_secret_kms_key_id)),
@@ -106,6 +121,8 @@ function lambdaWorkload(blocks: ConfigBlock[], plan: StackPlan, block: ConfigBlo
 function glueJobWorkload(blocks: ConfigBlock[], plan: StackPlan, block: ConfigBlock): Workload {
   const values = plannedValues(plan, block.address);
   const args = (values.default_arguments ?? {}) as Record<string, string>;
+  const scriptUri = String(first(values, 'command').script_location);
+  const extraPyFiles = (args['--extra-py-files'] ?? '').split(',').filter(Boolean);
   const securityName = values.security_configuration;
   const security = [...plan.values].find(([address, candidate]) => address.startsWith('aws_glue_security_configuration.') && candidate.name === securityName)?.[1];
   const encryption = security ? first(security, 'encryption_configuration') : {};
@@ -114,9 +131,11 @@ function glueJobWorkload(blocks: ConfigBlock[], plan: StackPlan, block: ConfigBl
     ...roleAndDocument(blocks, block, 'role_arn'),
     facts: {
       kind: 'glue-job',
-      script: basename(String(first(values, 'command').script_location)),
-      packages: (args['--extra-py-files'] ?? '').split(',').filter(Boolean).map((uri) => basename(uri, '.zip')),
-      tempDir: '--TempDir' in args,
+      script: basename(scriptUri),
+      packages: extraPyFiles.map((uri) => basename(uri, '.zip')),
+      codeUris: [scriptUri, ...extraPyFiles],
+      argumentUris: Object.fromEntries(Object.entries(args).filter(([name]) => /^--\w+_uri$/.test(name)).map(([name, value]) => [name.slice(2), value])),
+      tempDir: args['--TempDir'],
       metrics: args['--enable-metrics'] === 'true',
       encrypts: {
         s3: first(encryption, 's3_encryption').s3_encryption_mode === 'SSE-KMS',
