@@ -117,14 +117,14 @@ describe('S3 grants of a policy', () => {
   const arn = (bucket: string) => `arn:aws:s3:::${bucket === 'data' ? 'bkt' : bucket}`;
 
   it('allows object actions under the granted folders only', () => {
-    expect(allowsS3Request(statements, { action: 's3:GetObject', uri: 's3://data/raw/2024/' }, arn)).toBe(true);
-    expect(allowsS3Request(statements, { action: 's3:GetObject', uri: 's3://data/cleaned/' }, arn)).toBe(false);
-    expect(allowsS3Request(statements, { action: 's3:PutObject', uri: 's3://data/raw/' }, arn)).toBe(false);
+    expect(allowsS3Request({ statements, request: { action: 's3:GetObject', uri: 's3://data/raw/2024/' }, bucketArn: arn })).toBe(true);
+    expect(allowsS3Request({ statements, request: { action: 's3:GetObject', uri: 's3://data/cleaned/' }, bucketArn: arn })).toBe(false);
+    expect(allowsS3Request({ statements, request: { action: 's3:PutObject', uri: 's3://data/raw/' }, bucketArn: arn })).toBe(false);
   });
 
   it('allows listing only prefixes the s3:prefix condition admits', () => {
-    expect(allowsS3Request(statements, { action: 's3:ListBucket', uri: 's3://data/raw/x/' }, arn)).toBe(true);
-    expect(allowsS3Request(statements, { action: 's3:ListBucket', uri: 's3://data/manifests/' }, arn)).toBe(false);
+    expect(allowsS3Request({ statements, request: { action: 's3:ListBucket', uri: 's3://data/raw/x/' }, bucketArn: arn })).toBe(true);
+    expect(allowsS3Request({ statements, request: { action: 's3:ListBucket', uri: 's3://data/manifests/' }, bucketArn: arn })).toBe(false);
   });
 });
 
@@ -152,8 +152,8 @@ describe('references in the Terraform configuration', () => {
 
   it('finds the block an attribute refers to', () => {
     expect(blocks.map((block) => block.address)).toEqual(['aws_lambda_function.f', 'data.aws_iam_policy_document.f']);
-    expect(referencedName(blocks[0]!, 'role', 'aws_iam_role')).toBe('f');
-    expect(referencedName(blocks[0]!, 'kms_key_arn', 'aws_kms_key')).toBeUndefined();
+    expect(referencedName(blocks[0]!, { attribute: 'role', type: 'aws_iam_role' })).toBe('f');
+    expect(referencedName(blocks[0]!, { attribute: 'kms_key_arn', type: 'aws_kms_key' })).toBeUndefined();
   });
 
   it('gives each "*" resource the comments of its own statement only', () => {

@@ -34,7 +34,8 @@ function conditionsHold(statement: PolicyStatement, listPrefix: string | undefin
  * Whether the Allow statements grant the request. `bucketArn` maps a bucket name to the ARN the
  * policies use for it (with the mock provider the two are unrelated strings).
  */
-export function allowsS3Request(statements: PolicyStatement[], request: S3Request, bucketArn: (bucket: string) => string): boolean {
+export function allowsS3Request(options: { statements: PolicyStatement[]; request: S3Request; bucketArn: (bucket: string) => string }): boolean {
+  const { statements, request, bucketArn } = options;
   const { bucket, key } = parseS3Uri(request.uri);
   const listing = request.action === 's3:ListBucket';
   const resource = listing ? bucketArn(bucket) : `${bucketArn(bucket)}/${key.endsWith('/') || key === '' ? `${key}any-object` : key}`;

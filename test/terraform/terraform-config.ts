@@ -38,7 +38,8 @@ export function readConfigBlocks(dir: string): ConfigBlock[] {
  * The name of the `type` block that `attribute` refers to, anywhere in the block (nested blocks
  * included), e.g. `role = aws_iam_role.trigger.arn` gives `trigger`; undefined when there is none.
  */
-export function referencedName(block: ConfigBlock, attribute: string, type: string): string | undefined {
+export function referencedName(block: ConfigBlock, reference: { attribute: string; type: string }): string | undefined {
+  const { attribute, type } = reference;
   const pattern = new RegExp(`^\\s*${attribute}\\s*=\\s*${type.replaceAll('.', '\\.')}\\.(\\w+)\\b`);
   const names = [...new Set(block.body.map((line) => pattern.exec(line)?.[1]).filter((name): name is string => name !== undefined))];
   if (names.length > 1) throw new Error(`${block.file}:${block.line}: ${block.address} sets ${attribute} to several ${type} (${names.join(', ')})`);

@@ -89,19 +89,19 @@ export function stackFacts(plan: StackPlan): StackFacts {
 
 /** The role a workload runs as, and the one inline policy that role has. */
 function roleAndDocument(blocks: ConfigBlock[], workload: ConfigBlock, roleAttribute: string): { role: string; document: string } {
-  const role = `aws_iam_role.${required(referencedName(workload, roleAttribute, 'aws_iam_role'), `${workload.address} takes its ${roleAttribute} from no aws_iam_role`)}`;
-  const policies = blocks.filter((block) => block.type === 'aws_iam_role_policy' && `aws_iam_role.${referencedName(block, 'role', 'aws_iam_role')}` === role);
+  const role = `aws_iam_role.${required(referencedName(workload, { attribute: roleAttribute, type: 'aws_iam_role' }), `${workload.address} takes its ${roleAttribute} from no aws_iam_role`)}`;
+  const policies = blocks.filter((block) => block.type === 'aws_iam_role_policy' && `aws_iam_role.${referencedName(block, { attribute: 'role', type: 'aws_iam_role' })}` === role);
   if (policies.length !== 1) throw new Error(`${role} (of ${workload.address}) must have exactly one aws_iam_role_policy, has ${policies.length}`);
-  const document = referencedName(policies[0]!, 'policy', 'data.aws_iam_policy_document');
+  const document = referencedName(policies[0]!, { attribute: 'policy', type: 'data.aws_iam_policy_document' });
   return { role, document: `data.aws_iam_policy_document.${required(document, `${policies[0]!.address} takes its policy from no aws_iam_policy_document`)}` };
 }
 
 function lambdaWorkload(blocks: ConfigBlock[], plan: StackPlan, block: ConfigBlock): Workload {
   const values = plannedValues(plan, block.address);
-  const pointsHere = (candidate: ConfigBlock, type: string) => candidate.type === type && referencedName(candidate, 'function_name', 'aws_lambda_function') === block.name;
+  const pointsHere = (candidate: ConfigBlock, type: string) => candidate.type === type && referencedName(candidate, { attribute: 'function_name', type: 'aws_lambda_function' }) === block.name;
   const queuesOf = (type: string, attribute: string) => blocks
     .filter((candidate) => pointsHere(candidate, type))
-    .map((candidate) => referencedName(candidate, attribute, 'aws_sqs_queue'))
+    .map((candidate) => referencedName(candidate, { attribute, type: 'aws_sqs_queue' }))
     .filter((name): name is string => name !== undefined)
     .map((name) => queue(plan, name));
   return {
