@@ -5,7 +5,7 @@ import { projectRoot } from './python-env.js';
 /** The Lambda functions: each one's code starts at lambda/<name>/index.ts and ships as <name>.zip. */
 export const lambdaFunctions = ['trigger', 'loader'] as const;
 
-export function lambdaEntryPoint(name: string): string {
+function lambdaEntryPoint(name: string): string {
   return join(projectRoot, 'lambda', name, 'index.ts');
 }
 

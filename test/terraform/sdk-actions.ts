@@ -39,7 +39,7 @@ const s3ActionOfOperation: Record<string, string> = {
  * does not use is on. A command imported by a client class and missing here fails the contract,
  * so that someone decides whether the stack needs it.
  */
-export const clientInternalCommands: Record<string, string> = {
+const clientInternalCommands: Record<string, string> = {
   '@aws-sdk/client-s3 CreateSession': 'S3 Express One Zone sessions, for directory buckets only; the data bucket is a general purpose bucket',
   '@aws-sdk/client-dynamodb DescribeEndpoints': 'endpoint discovery, off unless a client sets endpointDiscoveryEnabled; ours do not',
 };
@@ -63,7 +63,7 @@ export function iamPrefixOf(client: string): string {
   return prefix;
 }
 
-export function iamActionOf(client: string, operation: string): string {
+function iamActionOf(client: string, operation: string): string {
   const prefix = iamPrefixOf(client);
   return (prefix === 's3' ? s3ActionOfOperation[operation] : undefined) ?? `${prefix}:${operation}`;
 }

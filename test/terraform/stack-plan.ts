@@ -28,7 +28,7 @@ interface TestMessage {
   test_summary?: { status: string };
 }
 
-export const contractTestFile = 'tests/iam_contract.tftest.hcl';
+const contractTestFile = 'tests/iam_contract.tftest.hcl';
 
 export async function planStack(stage: Stage): Promise<StackPlan> {
   const result = await runTerraform({
