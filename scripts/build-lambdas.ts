@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { lambdaBuildOptions, lambdaFunctions } from './lib/lambda-bundle.js';
 import { projectRoot } from './lib/python-env.js';
 
-const FUNCTIONS = ['trigger', 'loader'];
 const outDir = join(projectRoot, 'dist', 'lambda');
 // A fixed file time makes the zip depend on the code only, so Terraform redeploys only on real changes.
 const FIXED_TIME = new Date('2020-01-01T00:00:00Z');
@@ -15,21 +15,7 @@ async function bundle(name: string): Promise<string> {
   const dir = join(outDir, name);
   rmSync(dir, { recursive: true, force: true });
   const outfile = join(dir, 'index.js');
-  await build({
-    entryPoints: [join(projectRoot, 'lambda', name, 'index.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    // CommonJS, so index.js loads as-is without a package.json beside it and bundled CommonJS
-    // dependencies keep their require() calls.
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    minify: true,
-    treeShaking: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  await build({ ...lambdaBuildOptions(name), outfile });
   utimesSync(outfile, FIXED_TIME, FIXED_TIME);
   const zip = join(outDir, `${name}.zip`);
   rmSync(zip, { force: true });
@@ -42,7 +28,7 @@ async function bundle(name: string): Promise<string> {
 
 try {
   mkdirSync(outDir, { recursive: true });
-  for (const name of FUNCTIONS) {
+  for (const name of lambdaFunctions) {
     const zip = await bundle(name);
     const kib = (path: string) => `${(statSync(path).size / 1024).toFixed(0)} KiB`;
     console.log(`${name}: ${zip} ${kib(zip)} (index.js ${kib(join(outDir, name, 'index.js'))})`);

@@ -53,12 +53,9 @@ data "aws_iam_policy_document" "trigger" {
   }
   statement {
     sid = "ConsumeIngestQueue"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:ChangeMessageVisibility",
-      "sqs:GetQueueAttributes",
-    ]
+    # What the SQS event source mapping does with the function's role: poll, read the queue's
+    # attributes, delete what the function processed. It never changes a message's visibility.
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
     resources = [aws_sqs_queue.ingest.arn]
   }
   statement {
@@ -78,8 +75,9 @@ data "aws_iam_policy_document" "trigger" {
   }
   statement {
     sid = "UseStackKey"
-    # The queue, the table and the function's environment are encrypted with the stack key.
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    # Decrypt only: received queue messages, the idempotency table's key (DynamoDB decrypts it with
+    # the caller's permissions) and the function's environment; the trigger encrypts nothing itself.
+    actions   = ["kms:Decrypt"]
     resources = [aws_kms_key.data.arn]
   }
   statement {
@@ -128,11 +126,7 @@ data "aws_iam_policy_document" "loader" {
     sid = "FollowOwnStatements"
     # Statement ids have no ARN, so AWS requires "*"; the condition limits these calls to
     # statements this role itself started, as AWS's managed Data API policy does.
-    actions = [
-      "redshift-data:DescribeStatement",
-      "redshift-data:GetStatementResult",
-      "redshift-data:CancelStatement",
-    ]
+    actions   = ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"]
     resources = ["*"]
     condition {
       test     = "StringEquals"
@@ -181,11 +175,13 @@ data "aws_iam_policy_document" "glue_job" {
   statement {
     sid       = "ReadInputsAndCode"
     actions   = ["s3:GetObject"]
-    resources = ["${local.data_bucket_arn}/raw/*", "${local.data_bucket_arn}/scripts/glue/*", "${local.data_bucket_arn}/tmp/*"]
+    resources = ["${local.data_bucket_arn}/raw/*", "${local.data_bucket_arn}/scripts/glue/*"]
   }
   statement {
-    sid       = "WriteRunOutputs"
-    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    sid = "WriteRunOutputs"
+    # s3:GetObject too: the S3 connector looks at a path (a HEAD request) before it writes or lists
+    # there, and a HEAD the role may not make fails the run with 403.
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${local.data_bucket_arn}/cleaned/*", "${local.data_bucket_arn}/rejected/*", "${local.data_bucket_arn}/manifests/*", "${local.data_bucket_arn}/tmp/*"]
   }
   statement {

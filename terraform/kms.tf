@@ -62,6 +62,7 @@ data "aws_iam_policy_document" "kms_key" {
 
   statement {
     sid = "CloudWatchLogsEncryptsThisStacksLogGroups"
+    # In a key policy, "*" is this key and nothing else; the condition keeps it to this account's log groups.
     actions = [
       "kms:Encrypt",
       "kms:Decrypt",
@@ -85,7 +86,8 @@ data "aws_iam_policy_document" "kms_key" {
 
   statement {
     sid = "S3NotificationsWriteToTheEncryptedIngestQueue"
-    # S3 encrypts the event messages it sends to the KMS-encrypted ingest queue.
+    # S3 encrypts the event messages it sends to the KMS-encrypted ingest queue. In a key policy,
+    # "*" is this key and nothing else.
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
     resources = ["*"]
     principals {

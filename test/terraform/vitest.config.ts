@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/terraform/**/*.spec.ts'],
+    // The files drive Terraform in the same terraform/ directory, whose first use runs `terraform init`:
+    // one file at a time, so two inits never race on a fresh clone.
+    fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 600_000,
   },
