@@ -5,6 +5,8 @@ import { devPaths } from '../emulator/dev-env/dev-paths.js';
 import { writeEndpoints } from '../emulator/dev-env/endpoints-file.js';
 import { ensurePythonEnv, PrerequisiteError, projectRoot, requireJava, venvDir } from './lib/python-env.js';
 import { applyLocalStack } from '../emulator/dev-env/local-stack.js';
+import { warehouseConnection } from './lib/warehouse-connection.js';
+import { migrateWarehouse } from './lib/warehouse-migrations.js';
 
 const [command, ...flags] = process.argv.slice(2);
 
@@ -14,6 +16,7 @@ function config(python: string): DevEnvConfig {
     region: process.env.AWS_REGION ?? 'us-east-1',
     python,
     venvDir,
+    postgresUrl: process.env.EMULATOR_POSTGRES_URL || undefined,
     ports: { gateway: Number(process.env.EMULATOR_PORT ?? defaultPorts.gateway), moto: Number(process.env.EMULATOR_MOTO_PORT ?? defaultPorts.moto) },
   };
 }
@@ -38,8 +41,12 @@ async function main(): Promise<number> {
         wipe(devConfig);
       }
       const { gatewayUrl, freshControlPlane } = await up(devConfig);
-      const outputs = await applyLocalStack({ endpoint: gatewayUrl, freshControlPlane, logFile: devPaths(devConfig.stateDir).logFile('terraform') });
-      writeEndpoints(devPaths(devConfig.stateDir).endpoints, { gatewayUrl, region: devConfig.region, outputs });
+      const paths = devPaths(devConfig.stateDir);
+      const outputs = await applyLocalStack({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log: console.log });
+      writeEndpoints(paths.endpoints, { gatewayUrl, region: devConfig.region, outputs });
+      const connection = await warehouseConnection('local', {}, devConfig.stateDir);
+      const applied = await migrateWarehouse(connection.client, connection.target);
+      console.log(applied.length > 0 ? `warehouse: applied ${applied.join(', ')}` : 'warehouse: schema up to date');
       await printStatus(devConfig);
       for (const [name, value] of Object.entries(outputs)) console.log(`${name.padEnd(32)} ${value}`);
       console.log(`\nready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -16,7 +16,8 @@ export interface DevEnvConfig {
   python: string;
   venvDir: string;
   ports: { gateway: number; moto: number };
-  redshiftDataUrl?: string;
+  /** The warehouse's Postgres; without it the emulator runs an embedded one under stateDir. */
+  postgresUrl?: string;
 }
 
 export interface ComponentStatus {
@@ -90,7 +91,7 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
     }
     const servicesConfig: EmulatorServicesConfig = {
       stateDir: config.stateDir, motoUrl: moto!.url, gatewayPort: config.ports.gateway, region: config.region,
-      python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), redshiftDataUrl: config.redshiftDataUrl,
+      python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), postgresUrl: config.postgresUrl,
     };
     const log = openSync(paths.logFile('emulator'), 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', emulatorMain, JSON.stringify(servicesConfig)], {

@@ -6,6 +6,8 @@ import { GlueRunner } from '../glue-runner/glue-runner.js';
 import { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
 import { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
 import { LambdaRuntime } from '../lambda-runtime/lambda-runtime.js';
+import { startPostgresEngine, type PostgresEngine } from '../postgres/postgres-engine.js';
+import { startRedshiftDataApi, type RedshiftDataServer } from '../redshift/redshift-data-server.js';
 
 export interface EmulatorServicesConfig {
   stateDir: string;
@@ -14,7 +16,8 @@ export interface EmulatorServicesConfig {
   region: string;
   python: string;
   sparkSubmit: string;
-  redshiftDataUrl?: string;
+  /** The warehouse engine: this Postgres when given, else a private embedded Postgres under stateDir/postgres. */
+  postgresUrl?: string;
   /** Test knobs: shorter Glue minutes and Lambda async retry delays. */
   glueMinuteMs?: number;
   asyncRetryDelaysMs?: number[];
@@ -23,6 +26,7 @@ export interface EmulatorServicesConfig {
 
 export interface EmulatorServices {
   gatewayUrl: string;
+  redshiftDataUrl: string;
   glue: GlueRunner;
   asyncInvoker: AsyncInvoker;
   invoker: FunctionInvoker;
@@ -31,6 +35,7 @@ export interface EmulatorServices {
 
 /** Wires the gateway, the Glue runner, EventBridge delivery and the Lambda runtime around one moto. */
 export async function startEmulatorServices(config: EmulatorServicesConfig): Promise<EmulatorServices> {
+  const warehouse = await startWarehouse(config);
   const controlPlane = { endpoint: config.motoUrl, region: config.region };
   const gatewayTarget = { endpoint: `http://127.0.0.1:${config.gatewayPort}`, region: config.region };
   const codeStore = new LambdaCodeStore(join(config.stateDir, 'lambda-code'));
@@ -42,18 +47,33 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
     workDir: join(config.stateDir, 'glue-runs'), events, minuteMs: config.glueMinuteMs, log: config.log,
   });
   const gateway = new GatewayServer({
-    port: config.gatewayPort, motoUrl: config.motoUrl, redshiftDataUrl: config.redshiftDataUrl,
+    port: config.gatewayPort, motoUrl: config.motoUrl, redshiftDataUrl: warehouse.dataApi.endpoint,
     glue, invoker, asyncInvoker, codeStore, log: config.log,
   });
   const gatewayUrl = await gateway.start();
   const runtime = new LambdaRuntime({ controlPlane, invoker, log: config.log });
   await runtime.start();
   return {
-    gatewayUrl, glue, asyncInvoker, invoker,
+    gatewayUrl, redshiftDataUrl: warehouse.dataApi.endpoint, glue, asyncInvoker, invoker,
     async stop() {
       await runtime.stop();
       await glue.stopAll();
       await gateway.stop();
+      await warehouse.dataApi.stop();
+      await warehouse.engine.stop();
     },
   };
+}
+
+/** The Redshift stand-in: a Postgres engine behind the emulated Data API, whose COPY and UNLOAD use moto's S3. */
+async function startWarehouse(config: EmulatorServicesConfig): Promise<{ engine: PostgresEngine; dataApi: RedshiftDataServer }> {
+  const engine = await startPostgresEngine({ url: config.postgresUrl, stateDir: join(config.stateDir, 'postgres') });
+  try {
+    const dataApi = await startRedshiftDataApi({ port: 0, engine, s3Endpoint: config.motoUrl, region: config.region });
+    config.log?.(`warehouse: Redshift Data API at ${dataApi.endpoint} on ${config.postgresUrl ? 'the given Postgres' : 'an embedded Postgres'}`);
+    return { engine, dataApi };
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
 }

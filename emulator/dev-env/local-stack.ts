@@ -1,34 +1,74 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/lib/python-env.js';
-import { runTerraform, terraformDir, terraformOutputs, writeLocalProviderOverride } from '../../scripts/lib/terraform.js';
+import { runTerraform, terraformDir, writeLocalProviderOverride } from '../../scripts/lib/terraform.js';
 
 export class LocalStackApplyError extends Error {}
 
-const lambdaArtifacts = ['dist/lambda/trigger.zip', 'dist/lambda/loader.zip'];
+/**
+ * Builds the Lambda zips and the Glue artifacts with the project's own build (a few seconds), so the
+ * stage always runs the code of the working tree.
+ */
+function buildArtifacts(): void {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, encoding: 'utf8' });
+  if (build.status !== 0) throw new LocalStackApplyError(`\`npm run build\` failed, so the local stage has no Lambda or Glue artifacts to deploy:\n${build.stderr || build.stdout}`);
+}
 
-/** Builds the Lambda packages when they are missing, with the project's own build script. */
-function ensureLambdaArtifacts(): void {
-  if (lambdaArtifacts.every((file) => existsSync(join(projectRoot, file)))) return;
-  const build = spawnSync('npm', ['run', '--silent', 'build:lambdas'], { cwd: projectRoot, stdio: 'inherit' });
-  if (build.status !== 0) throw new LocalStackApplyError('`npm run build:lambdas` failed: the local stage needs dist/lambda/trigger.zip and loader.zip');
+/** Everything an apply of stage local depends on: the module, the stage's variables and the built artifacts. */
+export function stackFingerprint(endpoint: string): string {
+  const hash = createHash('sha256').update(endpoint);
+  const files = [
+    ...readdirSync(terraformDir).filter((name) => name.endsWith('.tf') && name !== 'local_override.tf').map((name) => join(terraformDir, name)),
+    join(terraformDir, 'stages', 'local.tfvars'),
+    ...['lambda/trigger.zip', 'lambda/loader.zip', 'glue/clean_sales.py', 'glue/sales_cleaning.zip'].map((file) => join(projectRoot, 'dist', file)),
+  ].sort();
+  for (const file of files) hash.update(file).update(existsSync(file) ? readFileSync(file) : 'missing');
+  return hash.digest('hex');
+}
+
+interface AppliedRecord {
+  fingerprint: string;
+  outputs: Record<string, string>;
 }
 
 /**
  * Applies the Terraform root module of stage local against the emulator and returns its outputs.
- * moto keeps everything in memory, so after it started empty the old local state describes nothing
- * that exists any more and is dropped first.
+ * The state lives in the stage's state folder (so `dev:up --fresh` and test environments each have
+ * their own). moto keeps everything in memory: after it started empty the old state describes nothing
+ * that exists any more and is dropped first; while it keeps running and nothing changed since the last
+ * apply, the apply is skipped, which makes a restart take seconds.
  */
-export async function applyLocalStack(options: { endpoint: string; freshControlPlane: boolean; logFile: string }): Promise<Record<string, string>> {
-  ensureLambdaArtifacts();
-  if (options.freshControlPlane) rmSync(join(terraformDir, 'terraform.tfstate.d', 'local'), { recursive: true, force: true });
+export async function applyLocalStack(options: { endpoint: string; freshControlPlane: boolean; stateDir: string; logFile: string; log?: (line: string) => void }): Promise<Record<string, string>> {
+  buildArtifacts();
+  const stateFile = join(options.stateDir, 'local.tfstate');
+  const recordFile = join(options.stateDir, 'applied.json');
+  mkdirSync(options.stateDir, { recursive: true });
+  if (options.freshControlPlane) {
+    for (const file of [stateFile, `${stateFile}.backup`, recordFile]) rmSync(file, { force: true });
+  }
+  const fingerprint = stackFingerprint(options.endpoint);
+  if (existsSync(recordFile)) {
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as AppliedRecord;
+    if (record.fingerprint === fingerprint) {
+      options.log?.('terraform: stage local is up to date (no change to the module, variables or artifacts)');
+      return record.outputs;
+    }
+  }
+  options.log?.(`terraform: applying stage local${options.freshControlPlane ? ' on an empty control plane (about 2 minutes the first time)' : ''}`);
   writeLocalProviderOverride({ endpoint: options.endpoint });
-  const apply = await runTerraform({ args: ['apply', '-auto-approve', '-input=false', '-no-color'], stage: 'local', stdio: 'pipe', announce: false });
+  const apply = await runTerraform({ args: ['apply', '-auto-approve', '-input=false', '-no-color', `-state=${stateFile}`], stage: 'local', stdio: 'pipe', announce: false });
   writeFileSync(options.logFile, apply.stdout + apply.stderr);
   if (apply.status !== 0) {
     const errors = (apply.stderr || apply.stdout).split('\n').filter((line) => /Error:|with |on .* line/.test(line)).slice(0, 12).join('\n');
-    throw new LocalStackApplyError(`terraform apply of stage local failed (full log: ${options.logFile}):\n${errors}`);
+    throw new LocalStackApplyError(`terraform apply of stage local failed (full log: ${options.logFile}):\n${errors}\n`
+      + 'If the emulator lacks what a changed resource needs, `npm run dev:up -- --fresh` creates the stage from zero.');
   }
-  return Object.fromEntries(Object.entries(await terraformOutputs('local')).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+  const output = await runTerraform({ args: ['output', '-json', `-state=${stateFile}`], stage: 'local', stdio: 'pipe', announce: false });
+  if (output.status !== 0) throw new LocalStackApplyError(`terraform output of stage local failed: ${output.stderr.trim()}`);
+  const values = JSON.parse(output.stdout) as Record<string, { value: unknown }>;
+  const outputs = Object.fromEntries(Object.entries(values).map(([name, { value }]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+  writeFileSync(recordFile, `${JSON.stringify({ fingerprint, outputs } satisfies AppliedRecord, null, 2)}\n`);
+  return outputs;
 }

@@ -34,11 +34,18 @@ export class LambdaCodeStore {
       );
     }
     const dir = zip.replace(/\.zip$/, '');
-    if (existsSync(dir)) return dir;
-    const result = spawnSync('python3', ['-m', 'zipfile', '-e', zip, `${dir}.tmp`], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`could not unpack the code of function ${options.functionName}: ${result.stderr}`);
-    renameSync(`${dir}.tmp`, dir);
+    if (!existsSync(dir)) this.unpack(zip, dir, options.functionName);
+    // In Lambda, /var/task has no parent package.json, so index.js is CommonJS unless the package says
+    // otherwise; here the folder lies inside a project whose package.json may say "module".
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) writeFileSync(manifest, `${JSON.stringify({ type: 'commonjs' })}\n`);
     return dir;
+  }
+
+  private unpack(zip: string, dir: string, functionName: string): void {
+    const result = spawnSync('python3', ['-m', 'zipfile', '-e', zip, `${dir}.tmp`], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`could not unpack the code of function ${functionName}: ${result.stderr}`);
+    renameSync(`${dir}.tmp`, dir);
   }
 
   remove(): void {
