@@ -18,9 +18,6 @@ import {
 
 export class DeployError extends Error {}
 
-/** The build steps whose artifacts Terraform uploads: dist/lambda/*.zip and dist/glue/*. */
-const buildScripts = ['build:lambdas', 'build:glue'];
-
 export interface DeployOptions {
   stage: DeployStage;
   apply: boolean;
@@ -59,12 +56,11 @@ async function stackRegion(stage: DeployStage, endpoint: string | undefined): Pr
   }
 }
 
+/** The project's build: the Lambda zips and the Glue artifacts under dist/, which Terraform uploads. */
 function build(log: (line: string) => void): void {
-  for (const script of buildScripts) {
-    log(`building: npm run ${script}`);
-    const result = spawnSync('npm', ['run', '--silent', script], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (result.error || result.status !== 0) throw new DeployError(`npm run ${script} failed (${result.error?.message ?? `exit ${result.status}`}): fix the build and retry; nothing was planned`);
-  }
+  log('building the Lambda and Glue artifacts: npm run build');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.error || result.status !== 0) throw new DeployError(`npm run build failed (${result.error?.message ?? `exit ${result.status}`}, its errors are above): fix the build and retry; nothing was planned`);
 }
 
 async function planAndApply(options: DeployOptions & { planFile: string }): Promise<{ changes: boolean; applied: boolean }> {
