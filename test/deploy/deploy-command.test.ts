@@ -86,7 +86,8 @@ describe('npm run deploy', () => {
       const blackHole: Server = createServer((socket) => sockets.push(socket));
       const port = await new Promise<number>((resolve) => blackHole.listen(0, '127.0.0.1', () => resolve((blackHole.address() as { port: number }).port)));
       try {
-        const { AWS_EC2_METADATA_DISABLED: _enabled, ...env } = noAwsEnvironment({ AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}` });
+        // The metadata service stays enabled here, pointed at a listener that accepts and never answers.
+        const env = { PATH: process.env.PATH, HOME: emptyHome, AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}` };
         const result = await runDeploy({ cwd: project.root, args: ['--stage', 'prod'], env });
         expect(result.status).toBe(1);
         expect(stderrLines(result.stderr)).toHaveLength(1);
