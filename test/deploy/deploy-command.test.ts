@@ -140,7 +140,7 @@ describe('npm run deploy', () => {
       // Who and where, before the plan.
       const identityLine = result.stdout.indexOf('deploy: stage dev: account 123456789012');
       expect(identityLine).toBeGreaterThanOrEqual(0);
-      expect(result.stdout).toContain(`region us-east-1, on the AWS-compatible endpoint ${moto.endpoint} (DEPLOY_ENDPOINT_URL), not AWS`);
+      expect(result.stdout).toContain(`region us-east-1, on the AWS-compatible endpoint ${moto.endpoint} (DEPLOY_ENDPOINT_URL, a rehearsal with its own throwaway state), not AWS`);
       expect(identityLine).toBeLessThan(result.stdout.indexOf('Terraform will perform the following actions'));
 
       // The build ran and the plan names the stage's resources, one of each concern.
@@ -166,6 +166,8 @@ describe('npm run deploy', () => {
       expect((await new SQSClient(client).send(new ListQueuesCommand({}))).QueueUrls ?? []).toEqual([]);
       expect((await new LambdaClient(client).send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
       expect(existsSync(join(project.root, 'terraform', 'local_override.tf'))).toBe(false);
+      // The rehearsal kept no state in the stage's own workspace.
+      expect(existsSync(join(project.root, 'terraform', 'terraform.tfstate.d', 'dev', 'terraform.tfstate'))).toBe(false);
     }, 180_000);
   });
 });
