@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { FUTURE_YEAR } from './dirt.js';
-import { DEFAULT_DATE_RANGE, DEFAULT_DIRTY_RATE, DEFAULT_TRUTH_ROWS_LIMIT, type Choice, type GenerateOptions } from './generate-sales.js';
+import { DEFAULT_DATE_RANGE, DEFAULT_DIRTY_RATE, DEFAULT_ORDER_PREFIX, DEFAULT_TRUTH_ROWS_LIMIT, ORDER_PREFIX_PATTERN, type Choice, type GenerateOptions } from './generate-sales.js';
 
 export const GENERATE_USAGE =
   'usage: npm run generate -- --rows N --seed S --out FILE.csv [--dirty RATE] [--line-id yes|no|random] [--bom yes|no|random] ' +
-  '[--line-ending lf|crlf|random] [--truth-rows-limit N] [--from YYYY-MM-DD --to YYYY-MM-DD]';
+  '[--line-ending lf|crlf|random] [--truth-rows-limit N] [--from YYYY-MM-DD --to YYYY-MM-DD] [--order-prefix ABC]';
 
 /** A bad command line: the message names the argument, the value and what is expected. */
 export class GenerateArgumentError extends Error {
@@ -39,7 +39,7 @@ function calendarDate(name: string, value: string): string {
 export function parseGenerateArguments(args: string[]): GenerateOptions {
   let values: Record<string, string | undefined>;
   try {
-    const names = ['rows', 'seed', 'out', 'dirty', 'line-id', 'bom', 'line-ending', 'truth-rows-limit', 'from', 'to'];
+    const names = ['rows', 'seed', 'out', 'dirty', 'line-id', 'bom', 'line-ending', 'truth-rows-limit', 'from', 'to', 'order-prefix'];
     ({ values } = parseArgs({ args, options: Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])), strict: true, allowPositionals: false }));
   } catch (error) {
     throw new GenerateArgumentError(`${(error as Error).message}; ${GENERATE_USAGE}`);
@@ -60,6 +60,10 @@ export function parseGenerateArguments(args: string[]): GenerateOptions {
   const from = calendarDate('from', values.from ?? DEFAULT_DATE_RANGE.from);
   const to = calendarDate('to', values.to ?? DEFAULT_DATE_RANGE.to);
   if (from > to) throw new GenerateArgumentError(`--from (${from}) must not be after --to (${to})`);
+  const orderPrefix = values['order-prefix'] ?? DEFAULT_ORDER_PREFIX;
+  if (!ORDER_PREFIX_PATTERN.test(orderPrefix)) {
+    throw new GenerateArgumentError(`--order-prefix must be 1 to 16 capital letters or digits (order ids stay within the contract's 32 characters), got "${orderPrefix}"`);
+  }
   return {
     rows,
     seed,
@@ -71,5 +75,6 @@ export function parseGenerateArguments(args: string[]): GenerateOptions {
     truthRowsLimit: values['truth-rows-limit'] === undefined ? DEFAULT_TRUTH_ROWS_LIMIT : wholeNumber('truth-rows-limit', values['truth-rows-limit'], 0),
     from,
     to,
+    orderPrefix,
   };
 }

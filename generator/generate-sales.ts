@@ -28,6 +28,8 @@ export interface GenerateOptions {
   truthRowsLimit?: number;
   from?: string;
   to?: string;
+  /** Order ids are `<prefix>-00000001`, … (default ORD): files with different prefixes never share an order. */
+  orderPrefix?: string;
   /** Called about every thousand orders with the records written so far. */
   onProgress?: (recordsWritten: number) => void;
 }
@@ -39,6 +41,8 @@ export interface GenerateResult {
 }
 
 export const DEFAULT_DIRTY_RATE = 0.05;
+export const DEFAULT_ORDER_PREFIX = 'ORD';
+export const ORDER_PREFIX_PATTERN = /^[A-Z0-9]{1,16}$/;
 export const DEFAULT_DATE_RANGE = { from: '2024-01-01', to: '2025-12-31' } as const;
 export const DEFAULT_TRUTH_ROWS_LIMIT = 200_000;
 
@@ -225,11 +229,12 @@ export function generateSales(options: GenerateOptions): GenerateResult {
   const paymentMethods = Object.keys(referenceData.payment_methods);
   const salesChannels = Object.keys(referenceData.sales_channels);
   let orderNumber = 0;
+  const orderPrefix = options.orderPrefix ?? DEFAULT_ORDER_PREFIX;
   while (recordsWritten < options.rows) {
     orderNumber += 1;
     const monthDays = calendar.days[random.pickCumulative(calendar.cumulative)] as string[];
     const order = {
-      id: `ORD-${String(orderNumber).padStart(8, '0')}`,
+      id: `${orderPrefix}-${String(orderNumber).padStart(8, '0')}`,
       date: random.pick(monthDays),
       customer: catalogue.customers[random.pickCumulative(catalogue.customerWeights)]!,
       payment: random.pick(paymentMethods),

@@ -1,12 +1,8 @@
 // `npm run dev:up [-- --fresh]`, `dev:down`, `dev:status`: the offline AWS of the local stage.
 import { join } from 'node:path';
-import { defaultPorts, down, status, up, wipe, type DevEnvConfig } from '../emulator/dev-env/dev-env.js';
-import { devPaths } from '../emulator/dev-env/dev-paths.js';
-import { writeEndpoints } from '../emulator/dev-env/endpoints-file.js';
+import { defaultPorts, down, status, type DevEnvConfig } from '../emulator/dev-env/dev-env.js';
+import { startLocalStage } from '../emulator/dev-env/local-stage.js';
 import { ensurePythonEnv, PrerequisiteError, projectRoot, requireJava, venvDir } from './lib/python-env.js';
-import { applyLocalStack } from '../emulator/dev-env/local-stack.js';
-import { warehouseConnection } from './lib/warehouse-connection.js';
-import { migrateWarehouse } from './lib/warehouse-migrations.js';
 
 const [command, ...flags] = process.argv.slice(2);
 
@@ -36,17 +32,7 @@ async function main(): Promise<number> {
       const python = ensurePythonEnv({ quiet: true });
       requireJava();
       const devConfig = config(python);
-      if (flags.includes('--fresh')) {
-        await down(devConfig);
-        wipe(devConfig);
-      }
-      const { gatewayUrl, freshControlPlane } = await up(devConfig);
-      const paths = devPaths(devConfig.stateDir);
-      const outputs = await applyLocalStack({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log: console.log });
-      writeEndpoints(paths.endpoints, { gatewayUrl, region: devConfig.region, outputs });
-      const connection = await warehouseConnection('local', {}, devConfig.stateDir);
-      const applied = await migrateWarehouse(connection.client, connection.target);
-      console.log(applied.length > 0 ? `warehouse: applied ${applied.join(', ')}` : 'warehouse: schema up to date');
+      const { gatewayUrl, outputs } = await startLocalStage(devConfig, { fresh: flags.includes('--fresh'), log: console.log });
       await printStatus(devConfig);
       for (const [name, value] of Object.entries(outputs)) console.log(`${name.padEnd(32)} ${value}`);
       console.log(`\nready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

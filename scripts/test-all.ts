@@ -8,6 +8,7 @@ const tiers: { name: string; script: string }[] = [
   { name: 'vitest', script: 'test:unit' },
   { name: 'terraform', script: 'test:terraform' },
   { name: 'pytest', script: 'test:python' },
+  { name: 'end-to-end', script: 'test:e2e' },
 ];
 
 const failed: string[] = [];

@@ -99,11 +99,24 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
     });
     child.unref();
     writeFileSync(paths.pidFile('emulator'), String(child.pid));
-    await waitForHttp(emulator!.url + healthPath, 20_000).catch((error) => {
-      throw new Error(`the emulator did not start: ${(error as Error).message}; see ${paths.logFile('emulator')}`);
-    });
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(
+      `the emulator exited during start (code ${code}): ${lastError(paths.logFile('emulator'))}; see ${paths.logFile('emulator')}`,
+    ))));
+    try {
+      await Promise.race([waitForHttp(emulator!.url + healthPath, 60_000), exited]);
+    } catch (error) {
+      throw new Error((error as Error).message.startsWith('the emulator') ? (error as Error).message : `the emulator did not start: ${(error as Error).message}; see ${paths.logFile('emulator')}`);
+    } finally {
+      child.removeAllListeners('exit');
+    }
   }
   return { freshControlPlane, gatewayUrl: emulator!.url };
+}
+
+/** The last error line a crashed component wrote to its log. */
+function lastError(logFile: string): string {
+  const lines = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n') : [];
+  return [...lines].reverse().find((line) => /^\w*Error\b|Error:/.test(line.trim()))?.trim() ?? 'no error in its log';
 }
 
 /** Stops every component and waits until none of their processes is left. */

@@ -19,15 +19,21 @@ Secrets Manager (MasterPasswordSecretArn), as on AWS.
 
 4. SQS keeps and returns the RedriveAllowPolicy attribute (moto drops it, so Terraform waits forever
 for aws_sqs_queue_redrive_allow_policy to appear).
+
+5. S3 event notifications carry the object's versionId (on a versioned bucket) and a sequencer, as
+AWS's do; moto sends only key, size and eTag, so two uploads of the same bytes looked like one. Their
+keys keep "/" unescaped, as AWS's do (moto escapes it as %2F).
 """
 import json
 import sys
+from urllib.parse import quote_plus
 
 from moto.core.responses import ActionResult
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.redshift import models as redshift_models
 from moto.redshift import responses as redshift_responses
 from moto.s3 import models as s3_models
+from moto.s3 import notifications as s3_notifications
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sqs import models as sqs_models
 
@@ -113,6 +119,22 @@ redshift_models.Cluster.master_password_secret_arn = None
 redshift_responses.RedshiftResponse.create_cluster = _create_cluster_with_managed_password
 redshift_responses.RedshiftResponse.modify_cluster_parameter_group = _modify_cluster_parameter_group
 redshift_responses.RedshiftResponse.describe_cluster_parameters = _describe_cluster_parameters
+
+_s3_event = s3_notifications._get_s3_event
+_sequence = iter(range(1, 1 << 62))
+
+
+def _s3_event_with_version(event_name, bucket, key, notification_id):
+    event = _s3_event(event_name, bucket, key, notification_id)
+    described = event["Records"][0]["s3"]["object"]
+    described["key"] = quote_plus(key.name, safe="/")
+    if getattr(bucket, "is_versioned", False) and key.version_id not in (None, "null"):
+        described["versionId"] = key.version_id
+    described["sequencer"] = format(next(_sequence), "016X")
+    return event
+
+
+s3_notifications._get_s3_event = _s3_event_with_version
 
 from moto.server import main  # noqa: E402  (the patch must come first)
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +20,11 @@ function alive(pid: number): boolean {
 }
 
 beforeAll(async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'sdp-dev-env-'));
+  // Run as root, the warehouse's embedded Postgres runs as an unprivileged user that must be able to enter this folder.
+  chmodSync(stateDir, 0o711);
   config = {
-    stateDir: mkdtempSync(join(tmpdir(), 'sdp-dev-env-')), region: 'us-east-1', python: venvPython, venvDir,
+    stateDir, region: 'us-east-1', python: venvPython, venvDir,
     ports: { gateway: await freePort(), moto: await freePort() },
   };
 });

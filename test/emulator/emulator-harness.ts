@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ export interface Harness {
 /** A moto and the emulator services on free ports with a private state folder. */
 export async function startHarness(overrides: Partial<EmulatorServicesConfig> = {}): Promise<Harness> {
   const stateDir = mkdtempSync(join(tmpdir(), 'sdp-emulator-'));
+  // Run as root, the warehouse's embedded Postgres runs as an unprivileged user that must be able to enter this folder.
+  chmodSync(stateDir, 0o711);
   const moto = await startMoto({ python: venvPython, port: await freePort(), logFile: join(stateDir, 'moto.log') });
   const services = await startEmulatorServices({
     stateDir, motoUrl: moto.url, gatewayPort: await freePort(), region: 'us-east-1',

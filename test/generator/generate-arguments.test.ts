@@ -6,7 +6,8 @@ const base = ['--rows', '10', '--seed', '1', '--out', 'out/s.csv'];
 
 describe('parseGenerateArguments', () => {
   it('applies the documented defaults', () => {
-    expect(parseGenerateArguments(base)).toMatchObject({ rows: 10, seed: 1, out: 'out/s.csv', dirtyRate: 0.05, truthRowsLimit: 200_000, from: '2024-01-01', to: '2025-12-31', lineId: undefined });
+    expect(parseGenerateArguments(base)).toMatchObject({ rows: 10, seed: 1, out: 'out/s.csv', dirtyRate: 0.05, truthRowsLimit: 200_000, from: '2024-01-01', to: '2025-12-31', lineId: undefined, orderPrefix: 'ORD' });
+    expect(parseGenerateArguments([...base, '--order-prefix', 'B7']).orderPrefix).toBe('B7');
   });
 
   it.each([
@@ -23,6 +24,8 @@ describe('parseGenerateArguments', () => {
     [[...base, '--from', '1999-01-01'], /--from must lie between 2000-01-01/],
     [[...base, '--from', '2025-01-01', '--to', '2024-01-01'], /--from \(2025-01-01\) must not be after --to \(2024-01-01\)/],
     [[...base, '--truth-rows-limit', '-1'], /--truth-rows-limit/],
+    [[...base, '--order-prefix', 'b7'], /--order-prefix must be 1 to 16 capital letters or digits .*got "b7"/],
+    [[...base, '--order-prefix', 'ABCDEFGHIJKLMNOPQ'], /--order-prefix must be 1 to 16/],
     [[...base, '--colour', 'red'], /Unknown option '--colour'/],
     [[...base, 'extra'], /Unexpected argument 'extra'/],
   ])('rejects %j', (args, message) => {

@@ -55,6 +55,15 @@ describe('generateSales', () => {
     expect(generate({ rows: 3_000, seed: 43 }).csv).not.toBe(first.csv);
   });
 
+  it('numbers orders under the given prefix, so files of one warehouse never share an order', () => {
+    const prefixed = generate({ rows: 500, seed: 42, orderPrefix: 'B7' });
+    const plain = generate({ rows: 500, seed: 42 });
+    expect(prefixed.clean.length).toBeGreaterThan(0);
+    expect(prefixed.clean.every((row) => /^B7-\d{8}$/.test(row.order_id as string))).toBe(true);
+    expect(plain.clean.every((row) => /^ORD-\d{8}$/.test(row.order_id as string))).toBe(true);
+    expect(prefixed.truth.counts).toEqual(plain.truth.counts);
+  });
+
   it('reconciles: every record read is clean, rejected or a dropped duplicate', () => {
     for (const { truth, clean, rejected } of [withIds, withoutIds]) {
       const { rows_read, rows_clean, rows_rejected, duplicates_dropped } = truth.counts;

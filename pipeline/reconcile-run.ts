@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RedshiftData, Row } from '../lambda/shared/redshift-data.js';
+import { sqlString } from '../lambda/shared/sql-literal.js';
+import type { AuditRecord } from './follow-run.js';
+
+/** What the generator says the pipeline must make of one file (docs/ground-truth.md). */
+export interface GroundTruth {
+  counts: { rows_read: number; rows_clean: number; rows_rejected: number; duplicates_dropped: number; blank_lines: number };
+  aggregates: {
+    total: Totals;
+    by_month: Record<string, Totals>;
+  };
+  clean: Record<string, string | number | null>[] | undefined;
+  rejected: { source_line: number; reasons: string[]; raw_record: string }[];
+}
+
+interface Totals {
+  lines: number;
+  orders?: number;
+  units: number;
+  revenue: string;
+}
+
+const CLEAN_FIELDS = [
+  'order_id', 'line_id', 'line_key', 'order_date', 'customer_id', 'customer_name', 'customer_email', 'product_id', 'product_name',
+  'category', 'quantity', 'unit_price', 'discount', 'total_amount', 'country', 'city', 'payment_method', 'sales_channel', 'source_line',
+] as const;
+
+function jsonLines<T>(file: string): T[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+}
+
+/** Reads NAME.truth.json and the row files it names, beside the generated NAME.csv. */
+export function readGroundTruth(truthFile: string): GroundTruth {
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth & { clean_rows_file: string | null; rejected_rows_file: string };
+  const folder = dirname(truthFile);
+  return {
+    counts: truth.counts,
+    aggregates: truth.aggregates,
+    clean: truth.clean_rows_file ? jsonLines(join(folder, truth.clean_rows_file)) : undefined,
+    rejected: jsonLines(join(folder, truth.rejected_rows_file)),
+  };
+}
+
+const text = (value: unknown): string => (value === null || value === undefined ? 'null' : String(value));
+
+/** Compares two lists row by row; reports the first few differences and the count of the rest. */
+function compareRows(what: string, actual: string[][], expected: string[][], columns: readonly string[], problems: string[]): void {
+  if (actual.length !== expected.length) problems.push(`${what}: ${actual.length} rows in the warehouse, ${expected.length} expected`);
+  let differences = 0;
+  for (let index = 0; index < Math.min(actual.length, expected.length); index++) {
+    const column = columns.findIndex((_, position) => actual[index]![position] !== expected[index]![position]);
+    if (column < 0) continue;
+    differences += 1;
+    if (differences <= 5) {
+      const line = columns.indexOf('source_line');
+      const where = line >= 0 ? `row of source line ${expected[index]![line]}` : `row ${index + 1} (${columns[0]} ${expected[index]![0]})`;
+      problems.push(`${what} ${where}: ${columns[column]} is ${JSON.stringify(actual[index]![column])}, expected ${JSON.stringify(expected[index]![column])}`);
+    }
+  }
+  if (differences > 5) problems.push(`${what}: ${differences - 5} more rows differ`);
+}
+
+/**
+ * Everything the warehouse holds for one run, checked against the ground truth: the audit counts, every
+ * clean row and rejected row (when the truth lists them) and the monthly totals to the cent. Returns the
+ * differences; an empty list means the run reconciles exactly.
+ */
+export async function reconcileRun(warehouse: Pick<RedshiftData, 'query'>, runId: string, audit: AuditRecord, truth: GroundTruth): Promise<string[]> {
+  const problems: string[] = [];
+  if (audit.status !== 'loaded') problems.push(`the run's audit status is "${audit.status}"${audit.error ? ` (${audit.error})` : ''}, expected "loaded"`);
+  const counts = { rows_read: audit.rowsRead, rows_clean: audit.rowsClean, rows_rejected: audit.rowsRejected, duplicates_dropped: audit.duplicatesDropped, blank_lines: audit.blankLines };
+  for (const [name, value] of Object.entries(counts)) {
+    const expected = truth.counts[name as keyof GroundTruth['counts']];
+    if (value !== expected) problems.push(`audit ${name} is ${value}, expected ${expected}`);
+  }
+  const run = sqlString(runId);
+
+  if (truth.clean) {
+    const rows = await warehouse.query('reconcile-clean', `SELECT ${CLEAN_FIELDS.join(', ')} FROM sales WHERE run_id = ${run} ORDER BY source_line`);
+    compareRows('clean', rows.map((row: Row) => row.map(text)), truth.clean.map((row) => CLEAN_FIELDS.map((field) => text(row[field]))), CLEAN_FIELDS, problems);
+  }
+  const rejected = await warehouse.query('reconcile-rejected', `SELECT source_line, reasons, raw_record FROM sales_rejected WHERE run_id = ${run} ORDER BY source_line`);
+  compareRows('rejected', rejected.map((row) => row.map(text)), truth.rejected.map((row) => [text(row.source_line), row.reasons.join(';'), row.raw_record]), ['source_line', 'reasons', 'raw_record'], problems);
+
+  const months = await warehouse.query('reconcile-months', 'SELECT TO_CHAR(order_date, \'YYYY-MM\') AS month, COUNT(*), COUNT(DISTINCT order_id), SUM(quantity), SUM(total_amount)'
+    + ` FROM sales WHERE run_id = ${run} GROUP BY 1 ORDER BY 1`);
+  const expectedMonths = Object.entries(truth.aggregates.by_month).sort(([a], [b]) => a.localeCompare(b));
+  compareRows('monthly totals', months.map((row) => row.map(text)),
+    expectedMonths.map(([month, totals]) => [month, text(totals.lines), text(totals.orders), text(totals.units), totals.revenue]),
+    ['month', 'lines', 'orders', 'units', 'revenue'], problems);
+  return problems;
+}

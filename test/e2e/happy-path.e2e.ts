@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { readGroundTruth, reconcileRun } from '../../pipeline/reconcile-run.js';
+import { generatedFile, loaded, sharedStage, upload } from './pipeline-fixture.js';
+
+const pipeline = sharedStage();
+
+describe.skipIf(!pipeline)('an upload to raw/ flows through the whole pipeline', () => {
+  it('loads a 10,000-row file exactly as the ground truth says: every clean row, every rejection, monthly totals to the cent', async () => {
+    const file = generatedFile({ rows: 10_000, seed: 2026, orderPrefix: 'HAPPY' });
+    const started = Date.now();
+    const object = await upload(pipeline!, file.csv, 'raw/happy/sales_data.csv');
+    const audit = await loaded(pipeline!, object.runId);
+    console.log(`happy path: 10,000 rows queryable ${((Date.now() - started) / 1000).toFixed(1)} s after the upload`);
+    expect(await reconcileRun(pipeline!.warehouse, object.runId, audit, readGroundTruth(file.truth))).toEqual([]);
+    const [[runs]] = await pipeline!.warehouse.query('audit-rows', `SELECT COUNT(*) FROM load_audit WHERE run_id = '${object.runId}'`) as [[number]];
+    expect(runs).toBe(1);
+  });
+});
