@@ -19,10 +19,10 @@ export interface AwsIdentityOptions {
 const howToProvide =
   'set AWS_PROFILE (after `aws configure` or `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then retry';
 
-function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+function withDeadline<T>(promise: Promise<T>, options: { timeoutMs: number; what: string; advice: string }): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AwsCredentialsError(`${what} took longer than ${timeoutMs / 1000} s: ${howToProvide}`)), timeoutMs);
+    timer = setTimeout(() => reject(new AwsCredentialsError(`${options.what} took longer than ${options.timeoutMs / 1000} s: ${options.advice}`)), options.timeoutMs);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
@@ -39,7 +39,7 @@ export async function findAwsCredentials(options: {
 } = {}) {
   const provider = defaultProvider({ timeout: 1000, maxRetries: 0 });
   try {
-    return await withDeadline(provider(), options.timeoutMs ?? 5000, 'looking up AWS credentials');
+    return await withDeadline(provider(), { timeoutMs: options.timeoutMs ?? 5000, what: 'looking up AWS credentials', advice: howToProvide });
   } catch (error) {
     if (error instanceof AwsCredentialsError) throw error;
     throw new AwsCredentialsError(`no AWS credentials found (${(error as Error).message.split('\n')[0]}): ${howToProvide}`);
@@ -52,7 +52,11 @@ export type AwsCredentials = Awaited<ReturnType<typeof findAwsCredentials>>;
 export async function callerIdentity(options: AwsIdentityOptions & { credentials: AwsCredentials }): Promise<AwsIdentity> {
   const sts = new STSClient({ region: options.region, endpoint: options.endpoint, credentials: options.credentials, maxAttempts: 2 });
   try {
-    const identity = await withDeadline(sts.send(new GetCallerIdentityCommand({})), options.timeoutMs ?? 10_000, 'asking AWS STS who the credentials belong to');
+    const identity = await withDeadline(sts.send(new GetCallerIdentityCommand({})), {
+      timeoutMs: options.timeoutMs ?? 10_000,
+      what: `asking AWS STS ${options.endpoint ?? `in ${options.region}`} who the credentials belong to`,
+      advice: 'check the network connection and retry',
+    });
     if (!identity.Account || !identity.Arn) throw new AwsCredentialsError('AWS STS returned no account for the credentials');
     return { account: identity.Account, arn: identity.Arn };
   } catch (error) {
