@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,7 +131,9 @@ describe('npm run deploy', () => {
       rmSync(stateDir, { recursive: true, force: true });
     });
 
-    it('plans every part of the pipeline on stage dev and creates nothing without --apply', async () => {
+    it('plans every part of the pipeline on stage dev in the region of its tfvars, and creates nothing without --apply', async () => {
+      // The region comes from the stage's variables: the copy's dev stage moves to another one.
+      appendFileSync(join(project.root, 'terraform', 'stages', 'dev.tfvars'), 'region = "eu-west-1"\n');
       const env = environmentWithoutAws({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', DEPLOY_ENDPOINT_URL: moto.endpoint });
       const result = await runDeploy({ cwd: project.root, args: ['--stage', 'dev'], env });
       console.log(`deploy --stage dev (plan) against moto: ${result.seconds.toFixed(1)} s`);
@@ -140,7 +142,7 @@ describe('npm run deploy', () => {
       // Who and where, before the plan.
       const identityLine = result.stdout.indexOf('deploy: stage dev: account 123456789012');
       expect(identityLine).toBeGreaterThanOrEqual(0);
-      expect(result.stdout).toContain(`region us-east-1, on the AWS-compatible endpoint ${moto.endpoint} (DEPLOY_ENDPOINT_URL, a rehearsal with its own throwaway state), not AWS`);
+      expect(result.stdout).toContain(`region eu-west-1, on the AWS-compatible endpoint ${moto.endpoint} (DEPLOY_ENDPOINT_URL, a rehearsal with its own throwaway state), not AWS`);
       expect(identityLine).toBeLessThan(result.stdout.indexOf('Terraform will perform the following actions'));
 
       // The build ran and the plan names the stage's resources, one of each concern.
@@ -156,12 +158,13 @@ describe('npm run deploy', () => {
       ];
       expect(pipeline.filter((address) => !planned.has(address))).toEqual([]);
       expect(result.stdout).toContain('"sdp-dev-clean-sales"');
+      expect(result.stdout).toMatch(/^\s*\+ region\s+= "eu-west-1"$/m);
       expect(result.stdout).toMatch(new RegExp(`Plan: ${planned.size} to add, 0 to change, 0 to destroy\\.`));
       expect(result.stdout).toContain('deploy: plan only, nothing was changed');
       expect(result.stdout).not.toContain('Apply complete');
 
       // Nothing exists in moto, and the generated override is gone again.
-      const client = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+      const client = { endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
       expect((await new S3Client({ ...client, forcePathStyle: true }).send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
       expect((await new SQSClient(client).send(new ListQueuesCommand({}))).QueueUrls ?? []).toEqual([]);
       expect((await new LambdaClient(client).send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
