@@ -216,6 +216,17 @@ export function checkStageOverride(stage: Stage, overridePresent: boolean): void
   }
 }
 
+/**
+ * A run that its caller points at an emulator on purpose, whatever the stage (a deploy rehearsal
+ * and its test): the override must be present and exactly the one generated for that endpoint,
+ * so a stale or foreign override is still refused.
+ */
+export function checkEmulatorOverride(endpoint: string, override: string | undefined): void {
+  if (override !== localProviderOverride({ endpoint })) {
+    throw new LocalOverrideError(`terraform/local_override.tf is ${override === undefined ? 'missing' : 'not the override generated'} for the emulator endpoint ${endpoint}: run the command again, and do not edit or delete the override while it runs`);
+  }
+}
+
 /** The arguments for one command on a stage: its tfvars file for the commands that take variables. */
 export function stageArgs(args: string[], stage: Stage | undefined): string[] {
   const [command, ...rest] = args;
@@ -230,6 +241,8 @@ export interface TerraformRunOptions {
   stdio?: StdioOptions;
   /** Announce the provider source on stderr (once per process is enough). */
   announce?: boolean;
+  /** This run targets the emulator at this endpoint on purpose, through the override its caller wrote (see checkEmulatorOverride). */
+  emulatorEndpoint?: string;
 }
 
 export interface TerraformResult {
@@ -275,7 +288,9 @@ export async function runTerraform(options: TerraformRunOptions): Promise<Terraf
     if (init.status !== 0) return init;
   }
   if (options.stage && command && workspaceCommands.has(command)) {
-    checkStageOverride(options.stage, existsSync(localOverrideFile));
+    if (options.emulatorEndpoint) {
+      checkEmulatorOverride(options.emulatorEndpoint, existsSync(localOverrideFile) ? readFileSync(localOverrideFile, 'utf8') : undefined);
+    } else checkStageOverride(options.stage, existsSync(localOverrideFile));
     const workspace = await spawnTerraform(['workspace', 'select', '-or-create', options.stage], env, 'pipe');
     if (workspace.status !== 0) throw new TerraformCommandError(`could not select the Terraform workspace ${options.stage}: ${workspace.stderr.trim()}`);
   }
