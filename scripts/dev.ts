@@ -1,21 +1,12 @@
 // `npm run dev:up [-- --fresh]`, `dev:down`, `dev:status`: the offline AWS of the local stage.
-import { join } from 'node:path';
-import { defaultPorts, down, status, type DevEnvConfig } from '../emulator/dev-env/dev-env.js';
+import { down, status, type DevEnvConfig } from '../emulator/dev-env/dev-env.js';
 import { startLocalStage } from '../emulator/dev-env/local-stage.js';
-import { ensurePythonEnv, PrerequisiteError, projectRoot, requireJava, venvDir } from './lib/python-env.js';
+import { localStageConfig } from './lib/local-stage-config.js';
+import { ensurePythonEnv, PrerequisiteError, requireJava } from './lib/python-env.js';
 
 const [command, ...flags] = process.argv.slice(2);
 
-function config(python: string): DevEnvConfig {
-  return {
-    stateDir: join(projectRoot, '.dev'),
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    python,
-    venvDir,
-    postgresUrl: process.env.EMULATOR_POSTGRES_URL || undefined,
-    ports: { gateway: Number(process.env.EMULATOR_PORT ?? defaultPorts.gateway), moto: Number(process.env.EMULATOR_MOTO_PORT ?? defaultPorts.moto) },
-  };
-}
+const config = (python: string) => localStageConfig(python);
 
 async function printStatus(devConfig: DevEnvConfig): Promise<boolean> {
   const components = await status(devConfig);

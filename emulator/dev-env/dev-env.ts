@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeLocalProviderOverrideFor } from '../../scripts/lib/terraform.js';
 import { healthPath } from '../gateway/gateway-server.js';
 import { sparkSubmitPath } from '../glue-runner/spark-submit-path.js';
 import { defaultPorts, devPaths } from './dev-paths.js';
@@ -125,6 +126,9 @@ export async function down(config: DevEnvConfig): Promise<void> {
   // The emulator first: it stops running jobs, whose uploads still need moto.
   for (const component of [...components(config)].reverse()) await stopComponent(component.pidFile);
   rmSync(paths.endpoints, { force: true });
+  // Terraform's provider override points at this stage's gateway; with the stage down it would only
+  // make the cloud stages refuse to run.
+  removeLocalProviderOverrideFor(`http://127.0.0.1:${config.ports.gateway}`);
 }
 
 /** A process that just died may hold its port for a moment. */

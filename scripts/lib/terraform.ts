@@ -201,6 +201,11 @@ export function removeLocalProviderOverride(): void {
   rmSync(localOverrideFile, { force: true });
 }
 
+/** Removes the override only when it is the one generated for this endpoint (another local stage may own it). */
+export function removeLocalProviderOverrideFor(endpoint: string): void {
+  if (existsSync(localOverrideFile) && readFileSync(localOverrideFile, 'utf8') === localProviderOverride({ endpoint })) removeLocalProviderOverride();
+}
+
 /** Commands that read the stage's variables and state. */
 const stagedCommands = new Set(['plan', 'apply', 'destroy', 'refresh', 'import', 'console']);
 /** Commands that work on the stage's state (its workspace) without variables. */

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -7,7 +7,7 @@ import type { LocalEndpoints } from '../../emulator/dev-env/endpoints-file.js';
 import { startLocalStage } from '../../emulator/dev-env/local-stage.js';
 import { freePort } from '../../emulator/moto/managed-process.js';
 import { PrerequisiteError, requireJava, venvDir, venvPython } from '../../scripts/lib/python-env.js';
-import { localOverrideFile, removeLocalProviderOverride, terraformVersion } from '../../scripts/lib/terraform.js';
+import { terraformVersion } from '../../scripts/lib/terraform.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -59,8 +59,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   return async () => {
     await down(config);
-    // The provider override is shared by every local stage of this checkout: leave none pointing at ours.
-    if (existsSync(localOverrideFile) && readFileSync(localOverrideFile, 'utf8').includes(`:${config.ports.gateway}"`)) removeLocalProviderOverride();
     if (process.env.E2E_KEEP_STATE === 'true') console.log(`e2e: state kept in ${stateDir}`);
     else rmSync(stateDir, { recursive: true, force: true });
   };

@@ -5,6 +5,7 @@ import { afterAll, inject } from 'vitest';
 import { generateSales, type GenerateOptions } from '../../generator/generate-sales.js';
 import { followRun, type AuditRecord, type RunProgress } from '../../pipeline/follow-run.js';
 import { localPipeline, type PipelineHandle } from '../../pipeline/local-pipeline.js';
+import { describeProgress } from '../../pipeline/progress-text.js';
 import { uploadFile, type UploadedObject } from '../../pipeline/upload-file.js';
 
 /** The shared local stage, or undefined when the tier is skipped (a prerequisite is missing off CI). */
@@ -34,6 +35,6 @@ export async function upload(pipeline: PipelineHandle, file: string, key: string
 
 /** Waits until the loader audited the run, logging its phases so a slow CI run shows where it is. */
 export function loaded(pipeline: PipelineHandle, runId: string, timeoutMs = 10 * 60_000): Promise<AuditRecord> {
-  const log = (progress: RunProgress) => console.log(`  ${runId}: ${progress.phase}${progress.jobRun?.ErrorMessage ? ` (${progress.jobRun.ErrorMessage})` : ''} after ${(progress.elapsedMs / 1000).toFixed(1)} s`);
+  const log = (progress: RunProgress) => console.log(`  ${runId} ${describeProgress(progress)}`);
   return followRun({ glue: pipeline.glue, warehouse: pipeline.warehouse, jobName: pipeline.jobName, runId, timeoutMs, onProgress: log });
 }
