@@ -28,12 +28,19 @@ export const sampleRows: Record<QueryName, Row[]> = {
 };
 
 export function resultsOf(rows: Record<QueryName, Row[]>): AnalyticsResults {
-  return Object.fromEntries(queryNames.map((name) => [name, { name, columns: analyticsColumns[name], rows: rows[name], elapsedMs: 1 }])) as AnalyticsResults;
+  const results: Partial<AnalyticsResults> = {};
+  for (const name of queryNames) results[name] = { name, columns: analyticsColumns[name], rows: rows[name], elapsedMs: 1 };
+  return results as AnalyticsResults;
 }
 
 /** What the queries return on a warehouse without sales. */
 export const emptyRows: Record<QueryName, Row[]> = {
-  ...Object.fromEntries(queryNames.map((name) => [name, []])) as unknown as Record<QueryName, Row[]>,
+  monthly_sales: [],
+  top_products_by_revenue: [],
+  top_products_by_units: [],
+  revenue_by_category: [],
+  revenue_by_country: [],
+  sales_channel_mix: [],
   sales_totals: [[0, 0, 0, 0, 0, '0.00', null, null, null]],
   customer_purchase_value: [[0, null, null, null, null, null, null]],
   customer_purchase_value_distribution: sampleRows.customer_purchase_value_distribution.map((row) => [...row.slice(0, 3), 0, null]),
