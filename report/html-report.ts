@@ -26,12 +26,13 @@ export function compactMoney(value: number): string {
   const absolute = Math.abs(value);
   const [divisor, suffix] = absolute >= 1e9 ? [1e9, 'B'] : absolute >= 1e6 ? [1e6, 'M'] : absolute >= 1e3 ? [1e3, 'k'] : [1, ''];
   const scaled = value / divisor;
-  return `${value < 0 ? '-' : ''}$${Number(Math.abs(scaled).toFixed(Number.isInteger(scaled) ? 0 : 1))}${suffix}`;
+  return `${value < 0 ? '-' : ''}$${Number(Math.abs(scaled).toFixed(Number.isInteger(scaled) ? 0 : divisor === 1 ? 2 : 1))}${suffix}`;
 }
 
+/** `$100–250`, `$50k+`: short enough for eleven labels side by side. */
 function bandLabel(row: Record<string, Value>): string {
-  const money = (value: Value | undefined) => compactMoney(Number(value));
-  return row.upper_bound === null ? `${money(row.lower_bound)}+` : `${money(row.lower_bound)}–${money(row.upper_bound)}`;
+  const lower = compactMoney(Number(row.lower_bound));
+  return row.upper_bound === null ? `${lower}+` : `${lower}–${compactMoney(Number(row.upper_bound)).replace('$', '')}`;
 }
 
 /** Every chart of the report, from the query results; each point becomes one mark. */
@@ -90,14 +91,15 @@ export function reportCharts(results: AnalyticsResults): Chart[] {
 function keyFigures(results: AnalyticsResults): string {
   const totals = recordsOf(results.sales_totals)[0]!;
   const repeat = recordsOf(results.repeat_customers)[0]!;
-  const tiles: [string, string][] = [
-    ['Revenue', formatMoney(text(totals.revenue))],
+  // Revenue is shown rounded so that the tiles stay in one row; the exact figure is the tile's tooltip and in the summary.
+  const tiles: [string, string, string?][] = [
+    ['Revenue', compactMoney(Number(totals.revenue)), formatMoney(text(totals.revenue))],
     ['Orders', formatCount(text(totals.orders))],
     ['Customers', formatCount(text(totals.customers))],
     ['Average basket', totals.average_order_value === null ? 'n/a' : formatMoney(text(totals.average_order_value))],
     ['Repeat customers', formatShare(repeat.repeat_customer_rate_pct)],
   ];
-  return `<section class="figures">${tiles.map(([label, value]) => `<div class="figure"><span>${escapeXml(label)}</span><strong>${escapeXml(value)}</strong></div>`).join('')}</section>`;
+  return `<section class="figures">${tiles.map(([label, value, exact]) => `<div class="figure"${exact ? ` title="${escapeXml(exact)}"` : ''}><span>${escapeXml(label)}</span><strong>${escapeXml(value)}</strong></div>`).join('')}</section>`;
 }
 
 function chartFigure(chart: Chart): string {

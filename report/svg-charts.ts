@@ -105,9 +105,19 @@ export function lineChart(options: ChartOptions): string {
   return `${svgOpen(options.title, frame.height)}${frame.body.join('')}${path}${marks.join('')}</svg>`;
 }
 
+/** Rough width of an 11 px system-ui label; digits and punctuation dominate these labels. */
+const labelWidthOf = (text: string) => text.length * 6.6;
+
+/** A bar's value after its end, or inside it (white) when the bar is long enough, so that no label runs off the chart. */
+function valueLabel(options: { display: string; y: number; barEnd: number; barWidth: number }): string {
+  const inside = options.barWidth > labelWidthOf(options.display) + 12;
+  const [x, anchor, fill] = inside ? [options.barEnd - 6, 'end', '#fff'] : [options.barEnd + 6, 'start', COLORS.text];
+  return `<text x="${round(x)}" y="${options.y}" text-anchor="${anchor}" fill="${fill}" ${FONT}>${escapeXml(options.display)}</text>`;
+}
+
 /** Horizontal bars, one row per point in the given order, with the label on the left and the value at the bar's end. */
 export function barChart(options: ChartOptions): string {
-  const [labelWidth, valueWidth, rowHeight, top] = [220, 120, 24, 8];
+  const [labelWidth, valueWidth, rowHeight, top] = [220, 170, 24, 8];
   const height = top * 2 + rowHeight * options.points.length;
   const max = Math.max(0, ...options.points.map((point) => point.value));
   const plotWidth = WIDTH - labelWidth - valueWidth;
@@ -118,7 +128,7 @@ export function barChart(options: ChartOptions): string {
     return `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end" fill="${COLORS.text}" ${FONT}>${escapeXml(shorten(point.label, 34))}</text>`
       + `<rect class="mark" x="${labelWidth}" y="${y + 4}" width="${width}" height="${rowHeight - 8}" fill="${COLORS.bar}">`
       + `<title>${escapeXml(`${point.label}: ${display}`)}</title></rect>`
-      + `<text x="${labelWidth + width + 6}" y="${y + 16}" fill="${COLORS.text}" ${FONT}>${escapeXml(display)}</text>`;
+      + valueLabel({ display, y: y + 16, barEnd: labelWidth + width, barWidth: width });
   });
   return `${svgOpen(options.title, height)}${rows.join('')}</svg>`;
 }

@@ -33,7 +33,7 @@ describe('renderHtmlReport', () => {
 
   it('shows the key figures, the summary, the source and the time', () => {
     const html = page();
-    expect(html).toContain('<span>Revenue</span><strong>$1,000.00</strong>');
+    expect(html).toContain('<div class="figure" title="$1,000.00"><span>Revenue</span><strong>$1k</strong>');
     expect(html).toContain('<span>Repeat customers</span><strong>50.00%</strong>');
     expect(html).toContain('<li>Best month: 2024-03 with $500.00 (50.00% of all revenue, 3 orders).</li>');
     expect(html).toContain('stage local, sales-warehouse/sales · generated 2026-11-25 11:20 UTC');
@@ -57,6 +57,6 @@ describe('chart scales', () => {
   });
 
   it('writes compact money ticks', () => {
-    expect([0, 500, 2_500, 1_000_000, 1_500_000, -2_000_000_000].map(compactMoney)).toEqual(['$0', '$500', '$2.5k', '$1M', '$1.5M', '-$2B']);
+    expect([0, 500, 12.5, 2_500, 1_000_000, 1_500_000, 33_943_969.45, -2_000_000_000].map(compactMoney)).toEqual(['$0', '$500', '$12.5', '$2.5k', '$1M', '$1.5M', '$33.9M', '-$2B']);
   });
 });
