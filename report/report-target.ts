@@ -1,54 +1,25 @@
-import type { RedshiftDataClientConfig } from '@aws-sdk/client-redshift-data';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { awsClientConfig } from '../emulator/dev-env/aws-config.js';
-import { devPaths } from '../emulator/dev-env/dev-paths.js';
-import { readEndpoints } from '../emulator/dev-env/endpoints-file.js';
-import type { RedshiftTarget } from '../lambda/shared/redshift-data.js';
-import { stages, type Stage } from '../scripts/lib/terraform.js';
+import { warehouseConnection, type WarehouseConnection } from '../scripts/lib/warehouse-connection.js';
+import type { Stage } from '../scripts/lib/terraform.js';
 
 export class ReportConfigError extends Error {
   override readonly name = 'ReportConfigError';
 }
 
-/** Where the report reads and writes: the warehouse through the Data API, and the data bucket for reports/. */
-export interface ReportTarget {
-  stage: Stage;
-  redshiftClient: RedshiftDataClientConfig;
+/** Where the report reads and writes: the stage's warehouse (as db:migrate reaches it) and its data bucket for reports/. */
+export interface ReportTarget extends WarehouseConnection {
   s3Client: S3ClientConfig;
-  warehouse: RedshiftTarget;
   bucket: string;
 }
 
-export function parseStage(name: string): Stage {
-  if (!(stages as readonly string[]).includes(name)) throw new ReportConfigError(`unknown stage "${name}": use one of ${stages.join(', ')}`);
-  return name as Stage;
-}
-
-/**
- * The stack of a stage: stage local from the endpoints file `npm run dev:up` writes into stateDir,
- * dev and prod from their Terraform outputs (credentials from the usual AWS chain).
- */
-export async function resolveReportTarget(options: {
-  stage: Stage;
-  stateDir: string;
-  terraformOutputs: (stage: Stage) => Promise<Record<string, unknown>>;
-}): Promise<ReportTarget> {
-  const { stage } = options;
-  const local = stage === 'local' ? readEndpoints(devPaths(options.stateDir).endpoints) : undefined;
-  const outputs: Record<string, unknown> = local?.outputs ?? await options.terraformOutputs(stage);
-  const output = (name: string): string => {
-    const value = outputs[name];
-    if (typeof value !== 'string' || value === '') {
-      throw new ReportConfigError(`stage ${stage} has no Terraform output ${name}: apply its stack first (${stage === 'local' ? 'npm run dev:up' : `npm run deploy -- --stage ${stage}`})`);
-    }
-    return value;
-  };
-  const clientConfig = local ? awsClientConfig({ endpoint: local.gatewayUrl, region: local.region }) : { region: output('region') };
-  return {
-    stage,
-    redshiftClient: clientConfig,
-    s3Client: clientConfig,
-    warehouse: { clusterId: output('redshift_cluster_id'), database: output('redshift_database_name'), secretArn: output('redshift_secret_arn') },
-    bucket: output('data_bucket_name'),
-  };
+/** The warehouse connection of the stage, plus the data bucket: `bucket` when given, else the Terraform output data_bucket_name. */
+export async function resolveReportTarget(options: { stage: Stage; bucket?: string; env?: NodeJS.ProcessEnv; stateDir?: string }): Promise<ReportTarget> {
+  const connection = await warehouseConnection(options.stage, options.env, options.stateDir);
+  const bucket = options.bucket ?? connection.outputs.data_bucket_name;
+  if (typeof bucket !== 'string' || bucket === '') {
+    throw new ReportConfigError(`no data bucket for stage ${options.stage}: pass --bucket NAME, or apply the stage's stack so Terraform outputs data_bucket_name`);
+  }
+  // The same endpoint and credentials as the Data API; an emulated endpoint serves buckets by path, as dev:up's clients expect.
+  const { endpoint, region, credentials } = connection.client;
+  return { ...connection, s3Client: endpoint ? { endpoint, region, credentials, forcePathStyle: true } : {}, bucket };
 }
