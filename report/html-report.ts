@@ -36,7 +36,7 @@ function bandLabel(row: Record<string, Value>): string {
 }
 
 /** Every chart of the report, from the query results; each point becomes one mark. */
-export function reportCharts(results: AnalyticsResults): Chart[] {
+function reportCharts(results: AnalyticsResults): Chart[] {
   const months = recordsOf(results.monthly_sales);
   const revenuePoints = (rows: Record<string, Value>[], label: (row: Record<string, Value>) => string): ChartPoint[] =>
     rows.map((row) => ({ label: label(row), value: Number(row.revenue), display: `${formatMoney(text(row.revenue))} (${formatShare(row.revenue_share_pct)})` }));
