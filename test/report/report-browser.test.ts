@@ -1,0 +1,168 @@
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryNames } from '../../report/analytics-queries.js';
+import { generateReport, reportHtmlFile, reportPrefix, type GeneratedReport } from '../../report/generate-report.js';
+import { insights } from '../../report/insights.js';
+import { generateTruth, startTruthWarehouse, type TruthWarehouse } from './truth-warehouse.js';
+
+const chromiumPath = '/usr/bin/chromium';
+// Without the background-networking flags Chromium waits on services it cannot reach on a closed network.
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts');
+const missingChromium = `Chromium is missing at ${chromiumPath}: install the Debian package (apt-get install -y --no-install-recommends chromium; .ci/run does it)`;
+
+interface PageVisit {
+  consoleErrors: string[];
+  requests: string[];
+  failedRequests: string[];
+  charts: { id: string; points: number; marks: number; visibleMarks: number; width: number; height: number; clippedTexts: string[] }[];
+  summary: string[];
+  emptyNotice: string | null;
+}
+
+/** Opens a report page and reads what a person would see, with everything the page logged or fetched. */
+async function visit(browser: Browser, file: string, screenshot: string): Promise<PageVisit> {
+  const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  const visited: PageVisit = { consoleErrors: [], requests: [], failedRequests: [], charts: [], summary: [], emptyNotice: null };
+  page.on('console', (message) => { if (message.type() === 'error') visited.consoleErrors.push(message.text()); });
+  page.on('pageerror', (error) => visited.consoleErrors.push(error.message));
+  page.on('request', (request) => visited.requests.push(request.url()));
+  page.on('requestfailed', (request) => visited.failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`));
+  const url = pathToFileURL(file).href;
+  await page.goto(url, { waitUntil: 'load' });
+  visited.requests = visited.requests.filter((request) => request !== url);
+  visited.charts = await page.locator('figure.chart').evaluateAll((figures) => figures.map((figure) => {
+    const svg = figure.querySelector('svg')!.getBoundingClientRect();
+    const marks = [...figure.querySelectorAll('svg .mark')];
+    const clippedTexts = [...figure.querySelectorAll('svg text')].filter((label) => {
+      const box = label.getBoundingClientRect();
+      return box.left < svg.left - 0.5 || box.right > svg.right + 0.5 || box.top < svg.top - 0.5 || box.bottom > svg.bottom + 0.5;
+    }).map((label) => label.textContent ?? '');
+    return {
+      id: figure.getAttribute('data-chart')!,
+      points: Number(figure.getAttribute('data-points')),
+      marks: marks.length,
+      visibleMarks: marks.filter((mark) => { const box = mark.getBoundingClientRect(); return box.width > 0 && box.height > 0; }).length,
+      width: svg.width,
+      height: svg.height,
+      clippedTexts,
+    };
+  }));
+  visited.summary = await page.locator('#summary li').allTextContents();
+  visited.emptyNotice = await page.locator('#empty-warehouse').count() > 0 ? await page.locator('#empty-warehouse').textContent() : null;
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, screenshot), fullPage: true });
+  await page.close();
+  return visited;
+}
+
+describe('npm run report end to end: Data API, CSV files in the bucket, the page in Chromium', () => {
+  if (!existsSync(chromiumPath)) {
+    if (process.env.CI === 'true') {
+      it('needs Chromium', () => { throw new Error(missingChromium); });
+      return;
+    }
+    console.warn(`\n*** SKIPPED the report browser tests: ${missingChromium} ***\n`);
+  }
+  const describeWithChromium = existsSync(chromiumPath) ? describe : describe.skip;
+
+  describeWithChromium('with Chromium', () => {
+    let warehouse: TruthWarehouse;
+    let browser: Browser;
+    let outDir: string;
+    let report: GeneratedReport;
+    const bucket = 'sales-data-report-test';
+    const generatedAt = new Date('2026-11-25T11:20:05Z');
+
+    beforeAll(async () => {
+      const { clean } = generateTruth({ rows: 6_000, seed: 29 });
+      warehouse = await startTruthWarehouse({ withMoto: true });
+      await warehouse.load(clean);
+      await warehouse.harness.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      outDir = mkdtempSync(join(tmpdir(), 'report-out-'));
+      report = await generateReport({
+        warehouse: warehouse.redshift, outDir, source: 'stage test, emulator', generatedAt,
+        upload: { s3: warehouse.harness.s3, bucket, prefix: reportPrefix(generatedAt) },
+      });
+      browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await warehouse?.close();
+      if (outDir) rmSync(outDir, { recursive: true, force: true });
+    });
+
+    it('writes one CSV per query and the page, and puts the same files under reports/<time>/ in the bucket', async () => {
+      expect(report.files.map((file) => basename(file))).toEqual([...queryNames.map((name) => `${name}.csv`), reportHtmlFile]);
+      for (const name of queryNames) {
+        const lines = readFileSync(join(outDir, `${name}.csv`), 'utf8').split('\n');
+        expect(lines[0], name).toBe(report.results[name].columns.join(','));
+        expect(lines.length, name).toBeGreaterThanOrEqual(report.results[name].rows.length + 2);
+      }
+      const listed = await warehouse.harness.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'reports/' }));
+      const keys = (listed.Contents ?? []).map((object) => object.Key!).sort();
+      expect(keys).toEqual(report.files.map((file) => `reports/2026-11-25T11-20-05Z/${basename(file)}`).sort());
+      expect(report.uploaded).toEqual(report.files.map((file) => `s3://${bucket}/reports/2026-11-25T11-20-05Z/${basename(file)}`));
+      for (const file of report.files) {
+        const object = await warehouse.harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `reports/2026-11-25T11-20-05Z/${basename(file)}` }));
+        expect(await object.Body!.transformToString(), basename(file)).toBe(readFileSync(file, 'utf8'));
+      }
+    });
+
+    it('loads without console errors or requests and renders every chart with one mark per data point', async () => {
+      const page = await visit(browser, join(outDir, reportHtmlFile), 'report.png');
+      expect(page.consoleErrors).toEqual([]);
+      expect(page.requests).toEqual([]);
+      expect(page.failedRequests).toEqual([]);
+      const { results } = report;
+      const rows = (name: (typeof queryNames)[number]) => results[name].rows.length;
+      const expectedMarks = {
+        'monthly-revenue': rows('monthly_sales'),
+        'monthly-orders': rows('monthly_sales'),
+        'revenue-growth': results.monthly_sales.rows.filter((row) => row[4] !== null).length,
+        'top-products-revenue': 10,
+        'top-products-units': 10,
+        'purchase-value-distribution': 11,
+        'revenue-by-category': rows('revenue_by_category'),
+        'revenue-by-country': rows('revenue_by_country'),
+        'sales-channel-mix': rows('sales_channel_mix'),
+      };
+      expect(expectedMarks['monthly-revenue']).toBe(24);
+      expect(Object.fromEntries(page.charts.map((chart) => [chart.id, chart.marks]))).toEqual(expectedMarks);
+      for (const chart of page.charts) {
+        expect(chart.points, chart.id).toBe(chart.marks);
+        expect(chart.width, chart.id).toBeGreaterThan(300);
+        expect(chart.height, chart.id).toBeGreaterThan(100);
+        expect(chart.clippedTexts, `${chart.id}: labels cut at the chart's edge`).toEqual([]);
+        // Only a band without customers may draw a zero-height bar.
+        const emptyBands = chart.id === 'purchase-value-distribution' ? results.customer_purchase_value_distribution.rows.filter((row) => row[3] === 0).length : 0;
+        expect(chart.visibleMarks, chart.id).toBe(chart.marks - emptyBands);
+      }
+      expect(page.summary).toEqual(insights(results));
+      expect(page.summary.length).toBeGreaterThanOrEqual(7);
+      expect(page.summary.join(' ')).toMatch(/Best month: \d{4}-\d{2}/);
+      expect(page.emptyNotice).toBeNull();
+    });
+
+    it('says so on an empty warehouse, without charts and without errors', async () => {
+      await warehouse.empty();
+      const emptyDir = join(outDir, 'empty');
+      const empty = await generateReport({ warehouse: warehouse.redshift, outDir: emptyDir, source: 'stage test, emulator', generatedAt });
+      expect(empty.empty).toBe(true);
+      expect(empty.uploaded).toEqual([]);
+      expect(readFileSync(join(emptyDir, 'monthly_sales.csv'), 'utf8')).toBe('month,orders,units,revenue,revenue_growth_pct\n');
+      const page = await visit(browser, join(emptyDir, reportHtmlFile), 'report-empty.png');
+      expect(page.consoleErrors).toEqual([]);
+      expect(page.requests).toEqual([]);
+      expect(page.charts).toEqual([]);
+      expect(page.summary).toEqual([]);
+      expect(page.emptyNotice).toContain('The warehouse has no sales yet');
+    });
+  });
+});
