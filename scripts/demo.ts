@@ -3,7 +3,7 @@
 // follows it through queue, trigger, Glue job and load, checks the warehouse against the generator's
 // ground truth, writes the report and prints where everything is. Exits non-zero on any mismatch.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStage } from '../emulator/dev-env/local-stage.js';
 import { generateSales } from '../generator/generate-sales.js';
@@ -12,6 +12,8 @@ import { localPipeline } from '../pipeline/local-pipeline.js';
 import { describeProgress } from '../pipeline/progress-text.js';
 import { readGroundTruth, reconcileRun } from '../pipeline/reconcile-run.js';
 import { uploadFile } from '../pipeline/upload-file.js';
+import { generateReport, reportPrefix } from '../report/generate-report.js';
+import { insights } from '../report/insights.js';
 import { localStageConfig } from './lib/local-stage-config.js';
 import { ensurePythonEnv, projectRoot, requireJava } from './lib/python-env.js';
 import { requireTerraform } from './lib/terraform.js';
@@ -75,10 +77,24 @@ async function main(): Promise<number> {
     }
     console.log('  ✓ every clean row, every rejected row and every monthly total matches, to the cent');
 
+    step('running the analytics and writing the report');
+    const generatedAt = new Date();
+    const report = await generateReport({
+      warehouse: pipeline.warehouse, outDir: join(projectRoot, 'out', 'report'), source: `stage local, ${endpoints.outputs.redshift_cluster_id}`,
+      upload: { s3: pipeline.s3, bucket: pipeline.bucket, prefix: reportPrefix(generatedAt) }, generatedAt,
+      onProgress: (progress) => {
+        if (progress.kind === 'finished') console.log(`  ${progress.result.name}: ${progress.result.rows.length} rows`);
+      },
+    });
+    for (const line of insights(report.results)) console.log(`  • ${line}`);
+
     console.log(`\ndemo: passed in ${seconds(started)}`);
     console.log(`  data       ${csvPath}`);
     console.log(`  truth      ${truthPath}`);
     console.log(`  run        ${object.runId} (upload to rows queryable: ${latency})`);
+    console.log(`  report     ${report.files.at(-1)}`);
+    console.log(`  CSV files  ${report.files.slice(0, -1).map((file) => basename(file)).join(', ')} in ${dirname(report.files[0]!)}`);
+    console.log(`  in S3      s3://${pipeline.bucket}/${reportPrefix(generatedAt)}`);
     console.log('  next       `npm run dev:status`, `npm run dev:down`; logs under .dev/logs');
     return 0;
   } finally {

@@ -1,11 +1,16 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateReport } from '../../report/generate-report.js';
 import { readGroundTruth, reconcileRun } from '../../pipeline/reconcile-run.js';
+import { analyticsDifferences } from './analytics-truth.js';
 import { generatedFile, loaded, sharedStage, upload } from './pipeline-fixture.js';
 
 const pipeline = sharedStage();
 
 describe.skipIf(!pipeline)('an upload to raw/ flows through the whole pipeline', () => {
-  it('loads a 10,000-row file exactly as the ground truth says: every clean row, every rejection, monthly totals to the cent', async () => {
+  it('loads a 10,000-row file exactly as the ground truth says: every clean row, every rejection, the analytics to the cent', async () => {
     const file = generatedFile({ rows: 10_000, seed: 2026, orderPrefix: 'HAPPY' });
     const started = Date.now();
     const object = await upload(pipeline!, file.csv, 'raw/happy/sales_data.csv');
@@ -14,5 +19,12 @@ describe.skipIf(!pipeline)('an upload to raw/ flows through the whole pipeline',
     expect(await reconcileRun(pipeline!.warehouse, object.runId, audit, readGroundTruth(file.truth))).toEqual([]);
     const [[runs]] = await pipeline!.warehouse.query('audit-rows', `SELECT COUNT(*) FROM load_audit WHERE run_id = '${object.runId}'`) as [[number]];
     expect(runs).toBe(1);
+
+    // This file runs first on a fresh stage (see the sequencer), so the warehouse holds just this file.
+    const outDir = mkdtempSync(join(tmpdir(), 'sdp-e2e-report-'));
+    const report = await generateReport({ warehouse: pipeline!.warehouse, outDir, source: 'end-to-end test' });
+    expect(report.empty).toBe(false);
+    expect(analyticsDifferences(report.results, file.truth)).toEqual([]);
+    expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain('<svg');
   });
 });
