@@ -33,3 +33,10 @@ export function mergeColumns(schemas: CatalogColumn[][]): CatalogColumn[] {
 export function sameColumns(a: readonly CatalogColumn[], b: readonly CatalogColumn[]): boolean {
   return a.length === b.length && a.every((column, index) => column.Name === b[index]!.Name && column.Type === b[index]!.Type);
 }
+
+/** Crawled columns with the table's existing ones first, in their order: a recrawl appends new columns instead of reordering. */
+export function inExistingOrder(crawled: CatalogColumn[], existingNames: string[]): CatalogColumn[] {
+  const rank = new Map(existingNames.map((name, index) => [name, index]));
+  const known = crawled.filter((column) => rank.has(column.Name)).sort((a, b) => rank.get(a.Name)! - rank.get(b.Name)!);
+  return [...known, ...crawled.filter((column) => !rank.has(column.Name))];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeColumns, widerType } from '../../../emulator/glue-crawler/catalog-columns.js';
+import { inExistingOrder, mergeColumns, widerType } from '../../../emulator/glue-crawler/catalog-columns.js';
 
 describe('catalog columns', () => {
   it('widens integers to the larger width, integers and floats to double, other mixes to string', () => {
@@ -15,5 +15,12 @@ describe('catalog columns', () => {
       [{ Name: 'id', Type: 'string' }, { Name: 'qty', Type: 'bigint' }],
       [{ Name: 'id', Type: 'string' }, { Name: 'qty', Type: 'double' }, { Name: 'note', Type: 'string' }],
     ])).toEqual([{ Name: 'id', Type: 'string' }, { Name: 'qty', Type: 'double' }, { Name: 'note', Type: 'string' }]);
+  });
+});
+
+describe('columns of a recrawled table', () => {
+  it('keep the existing order and append new columns', () => {
+    const crawled = [{ Name: 'b', Type: 'string' }, { Name: 'new', Type: 'bigint' }, { Name: 'a', Type: 'double' }];
+    expect(inExistingOrder(crawled, ['a', 'b', 'gone'])).toEqual([{ Name: 'a', Type: 'double' }, { Name: 'b', Type: 'string' }, { Name: 'new', Type: 'bigint' }]);
   });
 });

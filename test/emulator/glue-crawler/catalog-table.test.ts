@@ -48,7 +48,7 @@ describe('catalog table', () => {
   });
 
   it('sees a schema change in columns, partition keys or format, and none in an identical table', () => {
-    const existing = { Name: 'cleaned_sales', ...tableInput(parquetTable) };
+    const existing = { ...tableInput(parquetTable), Name: 'cleaned_sales' };
     expect(schemaChanged(existing, tableInput(parquetTable))).toBe(false);
     expect(schemaChanged(existing, tableInput({ ...parquetTable, columns: [{ Name: 'order_id', Type: 'bigint' }] }))).toBe(true);
     expect(schemaChanged(existing, tableInput({ ...parquetTable, partitionKeys: ['run_id'] }))).toBe(true);
