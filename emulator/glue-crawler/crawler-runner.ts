@@ -188,17 +188,14 @@ export class CrawlerRunner {
     const name = crawler.Name!;
     const crawlId = randomUUID();
     const startTime = new Date(record.startedAt);
-    await this.publish({ crawlerName: name, state: 'Started', message: 'Crawler Started' });
+    await this.publish({ crawlerName: name, state: 'Started', message: 'Crawler Started', startTime: startTime.toISOString().replace(/\.\d+Z$/, 'Z') });
     const counts: CrawlCounts = { TablesCreated: 0, TablesUpdated: 0, TablesDeleted: 0, PartitionsCreated: 0, PartitionsDeleted: 0 };
     let failure: Error | undefined;
     try {
       const targets = crawler.Targets?.S3Targets ?? [];
       if (targets.length === 0) throw new Error(`crawler ${name} has no S3 targets: the emulator crawls S3 targets only`);
       const tableNames = new Set<string>();
-      for (const target of targets) {
-        if (record.stopRequested) throw new CrawlCancelledError('the crawl was stopped');
-        await this.crawlTarget({ crawler, target, counts, tableNames });
-      }
+      for (const target of targets) await this.crawlTarget({ crawler, record, target, counts, tableNames });
     } catch (error) {
       failure = error as Error;
     }
@@ -212,13 +209,20 @@ export class CrawlerRunner {
     record.runtimesSeconds.push((Date.now() - record.startedAt) / 1000);
     this.options.log?.(`crawler ${name}: crawl ${status}${status === 'FAILED' ? `: ${failure!.message}` : ''} (${JSON.stringify(counts)})`);
     this.transition(name, record, 'READY');
-    await this.publish(status === 'SUCCEEDED'
-      ? { crawlerName: name, state: 'Succeeded', message: 'Crawler Succeeded', ...Object.fromEntries(Object.entries(counts).map(([key, value]) => [key[0]!.toLowerCase() + key.slice(1), String(value)])) }
-      : { crawlerName: name, state: status === 'CANCELLED' ? 'Cancelled' : 'Failed', message: failure!.message, errorMessage: failure!.message });
+    if (status === 'SUCCEEDED') {
+      await this.publish({
+        crawlerName: name, state: 'Succeeded', message: 'Crawler Succeeded', completionDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        'runningTime (sec)': String(Math.round(record.runtimesSeconds.at(-1)!)), warningMessage: 'N/A',
+        tablesCreated: String(counts.TablesCreated), tablesUpdated: String(counts.TablesUpdated), tablesDeleted: String(counts.TablesDeleted),
+        partitionsCreated: String(counts.PartitionsCreated), partitionsUpdated: '0', partitionsDeleted: String(counts.PartitionsDeleted),
+      });
+    } else if (status === 'FAILED') {
+      await this.publish({ crawlerName: name, state: 'Failed', message: 'Crawler Failed', errorMessage: failure!.message });
+    }
   }
 
-  private async crawlTarget(options: { crawler: Crawler; target: S3Target; counts: CrawlCounts; tableNames: Set<string> }): Promise<void> {
-    const { crawler, target, counts, tableNames } = options;
+  private async crawlTarget(options: { crawler: Crawler; record: CrawlerRecord; target: S3Target; counts: CrawlCounts; tableNames: Set<string> }): Promise<void> {
+    const { crawler, record, target, counts, tableNames } = options;
     const name = crawler.Name!;
     const path = target.Path ?? '';
     const folder = targetFolder(path);
@@ -230,6 +234,7 @@ export class CrawlerRunner {
     const sizes = new Map(objects.map((object) => [object.relativeKey, object.size]));
     const schemas = new Map<string, FileSchema | undefined>();
     for (const file of sampleFiles(layout.files, target.SampleSize)) {
+      throwIfStopped(record);
       schemas.set(file.relativeKey, await readFileSchema(this.s3, {
         bucket: folder.bucket, key: folder.prefix + file.relativeKey, size: sizes.get(file.relativeKey)!,
         sampleBytes: this.options.sampleBytes ?? defaultSampleBytes,
@@ -263,6 +268,7 @@ export class CrawlerRunner {
       }),
     };
     const tableFiles = layout.files.filter((file) => !schemas.has(file.relativeKey) || schemas.get(file.relativeKey)?.classification === classification);
+    throwIfStopped(record);
     await this.writeTable({ crawler, table, counts });
     if (table.partitionKeys.length > 0) await this.writePartitions({ crawler, table, files: tableFiles, counts });
   }
@@ -337,6 +343,11 @@ export class CrawlerRunner {
       this.options.log?.(`could not publish the state change of crawler ${detail.crawlerName}: ${error}`);
     }
   }
+}
+
+/** A stopped crawl ends between two reads; what it already wrote to the catalog stays, as on AWS. */
+function throwIfStopped(record: CrawlerRecord): void {
+  if (record.stopRequested) throw new CrawlCancelledError('the crawl was stopped');
 }
 
 /** At most `sampleSize` files of each folder, as S3Target.SampleSize limits a crawl; all files when unset. */

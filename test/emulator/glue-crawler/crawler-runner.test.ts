@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import {
-  CrawlerRunningException, CreateCrawlerCommand, CreateDatabaseCommand, EntityNotFoundException, GetCrawlerCommand,
-  GetCrawlerMetricsCommand, GetCrawlersCommand, GetPartitionsCommand, GetTableCommand, GlueClient, StartCrawlerCommand,
+  CrawlerNotRunningException, CrawlerRunningException, CreateCrawlerCommand, CreateDatabaseCommand, EntityNotFoundException, GetCrawlerCommand,
+  GetCrawlerMetricsCommand, GetCrawlersCommand, GetPartitionsCommand, GetTableCommand, GlueClient, StartCrawlerCommand, StopCrawlerCommand,
   type Crawler,
 } from '@aws-sdk/client-glue';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, waitFor, type Harness } from '../emulator-harness.js';
 
@@ -24,12 +26,17 @@ let glue: GlueClient;
 let s3: S3Client;
 const logLines: string[] = [];
 
-async function defineCrawler(options: { name: string; path: string; tablePrefix: string }) {
+async function defineCrawler(options: { name: string; path: string; tablePrefix: string; deleteBehavior?: 'LOG' | 'DELETE_FROM_DATABASE' }) {
   await glue.send(new CreateCrawlerCommand({
     Name: options.name, Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: database, TablePrefix: options.tablePrefix,
     Targets: { S3Targets: [{ Path: options.path }] },
-    SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'LOG' },
+    SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: options.deleteBehavior ?? 'LOG' },
   }));
+}
+
+async function partitionValues(table: string): Promise<string[][]> {
+  const { Partitions } = await glue.send(new GetPartitionsCommand({ DatabaseName: database, TableName: table }));
+  return Partitions!.map((partition) => partition.Values!).sort();
 }
 
 async function crawl(name: string): Promise<Crawler> {
@@ -164,5 +171,58 @@ describe('glue crawler', () => {
       const { Crawler: crawler } = await glue.send(new GetCrawlerCommand({ Name: 'sales-cleaned' }));
       return crawler!.State === 'READY' ? crawler : undefined;
     });
+  });
+
+  it('stops a running crawl on request: READY afterwards, LastCrawl CANCELLED', async () => {
+    for (let index = 0; index < 40; index++) await putParquet(`many/day=${index}/part-0.parquet`);
+    await defineCrawler({ name: 'many', path: `s3://${bucket}/many/`, tablePrefix: '' });
+    await expect(glue.send(new StopCrawlerCommand({ Name: 'many' }))).rejects.toBeInstanceOf(CrawlerNotRunningException);
+    await glue.send(new StartCrawlerCommand({ Name: 'many' }));
+    await glue.send(new StopCrawlerCommand({ Name: 'many' }));
+    const { Crawler: stopping } = await glue.send(new GetCrawlerCommand({ Name: 'many' }));
+    expect(['STOPPING', 'READY']).toContain(stopping!.State);
+    const crawler = await waitFor('the stopped crawl to end', async () => {
+      const { Crawler: polled } = await glue.send(new GetCrawlerCommand({ Name: 'many' }));
+      return polled!.State === 'READY' ? polled : undefined;
+    });
+    expect(crawler.LastCrawl!.Status).toBe('CANCELLED');
+    await expect(glue.send(new GetTableCommand({ DatabaseName: database, Name: 'many' }))).rejects.toBeInstanceOf(EntityNotFoundException);
+  });
+
+  it('keeps partitions without data under DeleteBehavior LOG and deletes them under DELETE_FROM_DATABASE', async () => {
+    for (const day of ['1', '2']) {
+      await putParquet(`kept/day=${day}/part-0.parquet`);
+      await putParquet(`pruned/day=${day}/part-0.parquet`);
+    }
+    await defineCrawler({ name: 'kept', path: `s3://${bucket}/kept/`, tablePrefix: '' });
+    await defineCrawler({ name: 'pruned', path: `s3://${bucket}/pruned/`, tablePrefix: '', deleteBehavior: 'DELETE_FROM_DATABASE' });
+    await crawl('kept');
+    await crawl('pruned');
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'kept/day=2/part-0.parquet' }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'pruned/day=2/part-0.parquet' }));
+    await crawl('kept');
+    await crawl('pruned');
+    expect(await partitionValues('kept')).toEqual([['1'], ['2']]);
+    expect(await partitionValues('pruned')).toEqual([['1']]);
+  });
+
+  it('sends Glue Crawler State Change events to EventBridge rules', async () => {
+    const sqs = new SQSClient(harness.aws);
+    const events = new EventBridgeClient(harness.aws);
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'crawler-events' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    await events.send(new PutRuleCommand({
+      Name: 'crawler-state', EventPattern: JSON.stringify({ source: ['aws.glue'], 'detail-type': ['Glue Crawler State Change'], detail: { crawlerName: ['evented'] } }),
+    }));
+    await events.send(new PutTargetsCommand({ Rule: 'crawler-state', Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn }] }));
+    await putParquet('evented/part-0.parquet');
+    await defineCrawler({ name: 'evented', path: `s3://${bucket}/evented/`, tablePrefix: '' });
+    await crawl('evented');
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const details = Messages.map((message) => JSON.parse(message.Body!).detail);
+    expect(details).toEqual([
+      expect.objectContaining({ crawlerName: 'evented', state: 'Started', accountId: '123456789012' }),
+      expect.objectContaining({ crawlerName: 'evented', state: 'Succeeded', tablesCreated: '1', partitionsCreated: '0' }),
+    ]);
   });
 });
