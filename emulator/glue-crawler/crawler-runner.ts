@@ -8,11 +8,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { awsClientConfig, emulatedAccountId, type AwsTarget } from '../dev-env/aws-config.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { GlueApiError } from '../glue-runner/glue-errors.js';
-import { inExistingOrder, mergeColumns } from './catalog-columns.js';
+import { inExistingOrder } from './catalog-columns.js';
 import { partitionInput, schemaChanged, tableInput, type CrawledTable } from './catalog-table.js';
+import { crawledTable } from './crawled-table.js';
 import { readFileSchema, type FileSchema } from './file-schema.js';
 import { listFolder } from './s3-listing.js';
-import { isDataKey, partitionLayout, tableNameFor, targetFolder, type PartitionedFile } from './table-layout.js';
+import { isDataKey, partitionLayout, sampleFiles, targetFolder, type PartitionedFile } from './table-layout.js';
 
 export type CrawlerState = 'READY' | 'RUNNING' | 'STOPPING';
 
@@ -240,37 +241,16 @@ export class CrawlerRunner {
         sampleBytes: this.options.sampleBytes ?? defaultSampleBytes,
       }));
     }
-    const classified = [...schemas.values()].filter((schema) => schema !== undefined);
-    if (classified.length === 0) {
+    const found = crawledTable({ crawlerName: name, tablePrefix: crawler.TablePrefix, targetPath: path, layout, schemas });
+    if (!found) {
       this.options.log?.(`crawler ${name}: no CSV or Parquet data under ${path}; no table written`);
       return;
     }
-    const classification = majority(classified.map((schema) => schema.classification));
-    const chosen = classified.filter((schema) => schema.classification === classification);
-    const partitionKeys = new Set(layout.keys);
-    const firstCsv = chosen.find((schema) => schema.classification === 'csv');
-    let tableName = tableNameFor({ targetPath: path, tablePrefix: crawler.TablePrefix });
-    if (tableNames.has(tableName)) tableName = `${tableName}_${tableNames.size}`;
-    tableNames.add(tableName);
-    const table: CrawledTable = {
-      name: tableName,
-      location: `s3://${folder.bucket}/${folder.prefix}`,
-      classification,
-      columns: mergeColumns(chosen.map((schema) => schema.columns)).filter((column) => !partitionKeys.has(column.Name)),
-      partitionKeys: layout.keys,
-      crawlerName: name,
-      ...(firstCsv && {
-        csv: {
-          delimiter: firstCsv.csv.delimiter,
-          hasHeader: firstCsv.csv.hasHeader,
-          quoted: chosen.some((schema) => schema.classification === 'csv' && schema.csv.quoted),
-        },
-      }),
-    };
-    const tableFiles = layout.files.filter((file) => !schemas.has(file.relativeKey) || schemas.get(file.relativeKey)?.classification === classification);
+    const table = tableNames.has(found.table.name) ? { ...found.table, name: `${found.table.name}_${tableNames.size}` } : found.table;
+    tableNames.add(table.name);
     throwIfStopped(record);
     await this.writeTable({ crawler, table, counts });
-    if (table.partitionKeys.length > 0) await this.writePartitions({ crawler, table, files: tableFiles, counts });
+    if (table.partitionKeys.length > 0) await this.writePartitions({ crawler, table, files: found.files, counts });
   }
 
   private async writeTable(options: { crawler: Crawler; table: CrawledTable; counts: CrawlCounts }): Promise<void> {
@@ -348,23 +328,6 @@ export class CrawlerRunner {
 /** A stopped crawl ends between two reads; what it already wrote to the catalog stays, as on AWS. */
 function throwIfStopped(record: CrawlerRecord): void {
   if (record.stopRequested) throw new CrawlCancelledError('the crawl was stopped');
-}
-
-/** At most `sampleSize` files of each folder, as S3Target.SampleSize limits a crawl; all files when unset. */
-function sampleFiles(files: PartitionedFile[], sampleSize: number | undefined): PartitionedFile[] {
-  if (!sampleSize) return files;
-  const perFolder = new Map<string, number>();
-  return files.filter((file) => {
-    const taken = perFolder.get(file.folder) ?? 0;
-    perFolder.set(file.folder, taken + 1);
-    return taken < sampleSize;
-  });
-}
-
-function majority<T>(values: T[]): T {
-  const counts = new Map<T, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
 }
 
 function median(values: number[]): number {

@@ -74,3 +74,14 @@ export function partitionLayout(relativeKeys: string[]): PartitionLayout {
     skipped: split.filter(({ folders }) => folders.length !== depth).map(({ key }) => key),
   };
 }
+
+/** At most `sampleSize` files of each folder, as S3Target.SampleSize limits a crawl; all files when unset. */
+export function sampleFiles(files: PartitionedFile[], sampleSize: number | undefined): PartitionedFile[] {
+  if (!sampleSize) return files;
+  const perFolder = new Map<string, number>();
+  return files.filter((file) => {
+    const taken = perFolder.get(file.folder) ?? 0;
+    perFolder.set(file.folder, taken + 1);
+    return taken < sampleSize;
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDataKey, partitionLayout, tableNameFor, targetFolder } from '../../../emulator/glue-crawler/table-layout.js';
+import { isDataKey, partitionLayout, sampleFiles, tableNameFor, targetFolder } from '../../../emulator/glue-crawler/table-layout.js';
 
 describe('table layout', () => {
   it('names the table after the target folder with the prefix, lower-cased, other characters as underscores', () => {
@@ -52,5 +52,13 @@ describe('table layout', () => {
     const layout = partitionLayout(['day=1/a.csv', 'day=2/b.csv', 'stray.csv']);
     expect(layout.keys).toEqual(['day']);
     expect(layout.skipped).toEqual(['stray.csv']);
+  });
+});
+
+describe('sampled files', () => {
+  it('are at most SampleSize files of each folder, or every file when it is unset', () => {
+    const layout = partitionLayout(['day=1/a', 'day=1/b', 'day=1/c', 'day=2/d']);
+    expect(sampleFiles(layout.files, 2).map((file) => file.relativeKey)).toEqual(['day=1/a', 'day=1/b', 'day=2/d']);
+    expect(sampleFiles(layout.files, undefined)).toHaveLength(4);
   });
 });
