@@ -24,7 +24,8 @@ export function crawledTable(options: {
   schemas: Map<string, FileSchema | undefined>;
 }): { table: CrawledTable; files: PartitionedFile[] } | undefined {
   const { layout, schemas } = options;
-  const classified = [...schemas.values()].filter((schema) => schema !== undefined);
+  // In the files' order, whatever order their schemas were read in, so that columns keep a stable order.
+  const classified = layout.files.map((file) => schemas.get(file.relativeKey)).filter((schema) => schema !== undefined);
   if (classified.length === 0) return undefined;
   const classification = majority(classified.map((schema) => schema.classification));
   const chosen = classified.filter((schema) => schema.classification === classification);

@@ -36,45 +36,64 @@ interface ParsedRecords {
  * is dropped.
  */
 export function parseDelimited(text: string, options: { delimiter: string; complete: boolean }): ParsedRecords {
-  const { delimiter } = options;
+  const { delimiter, complete } = options;
+  // Escaped, the delimiter stands for itself in a character class (the classifier's delimiters are all single characters).
+  const fieldEnd = new RegExp(`[\\${delimiter}\\r\\n]`, 'g');
   const records: string[][] = [];
   let record: string[] = [];
-  let field = '';
-  let inQuotes = false;
   let quoted = false;
-  let fieldStarted = false;
   const endRecord = () => {
-    record.push(field);
     if (record.length > 1 || record[0] !== '') records.push(record);
     record = [];
-    field = '';
-    fieldStarted = false;
   };
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index]!;
-    if (inQuotes) {
-      if (char !== '"') field += char;
-      else if (text[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else inQuotes = false;
-    } else if (char === '"' && !fieldStarted) {
-      inQuotes = true;
+  /** The index of the next delimiter or line break at or after `from`, or the text's length. */
+  const nextBoundary = (from: number) => {
+    fieldEnd.lastIndex = from;
+    return fieldEnd.exec(text)?.index ?? text.length;
+  };
+  let index = 0;
+  while (index < text.length) {
+    let field = '';
+    let cursor = index;
+    if (text[index] === '"') {
       quoted = true;
-      fieldStarted = true;
-    } else if (char === delimiter) {
-      record.push(field);
-      field = '';
-      fieldStarted = false;
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[index + 1] === '\n') index++;
-      endRecord();
-    } else {
-      field += char;
-      fieldStarted = true;
+      cursor = index + 1;
+      for (;;) {
+        const close = text.indexOf('"', cursor);
+        if (close < 0) {
+          // An unclosed quote: the record runs past the end of the sample.
+          if (!complete) return { records, quoted };
+          field += text.slice(cursor);
+          cursor = text.length;
+          break;
+        }
+        field += text.slice(cursor, close);
+        if (text[close + 1] !== '"') {
+          cursor = close + 1;
+          break;
+        }
+        field += '"';
+        cursor = close + 2;
+      }
     }
+    const end = nextBoundary(cursor);
+    record.push(field + text.slice(cursor, end));
+    if (end >= text.length) {
+      if (complete) endRecord();
+      break;
+    }
+    if (text[end] === delimiter) {
+      index = end + 1;
+      if (index < text.length) continue;
+      if (complete) {
+        record.push('');
+        endRecord();
+      }
+      break;
+    }
+    index = end + (text[end] === '\r' && text[end + 1] === '\n' ? 2 : 1);
+    endRecord();
   }
-  if (options.complete && (fieldStarted || record.length > 0)) endRecord();
   return { records, quoted };
 }
 
@@ -103,7 +122,9 @@ function consistency(records: string[][]): number {
 
 function chooseDelimiter(text: string, complete: boolean): { delimiter: string; parsed: ParsedRecords } | undefined {
   let best: { delimiter: string; parsed: ParsedRecords; share: number } | undefined;
-  for (const delimiter of csvDelimiters) {
+  const lineEnd = text.indexOf('\n');
+  const firstLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
+  for (const delimiter of csvDelimiters.filter((candidate) => firstLine.includes(candidate))) {
     const parsed = parseDelimited(text, { delimiter, complete });
     const first = parsed.records[0];
     if (!first || first.length < 2 || parsed.records.length < 2) continue;

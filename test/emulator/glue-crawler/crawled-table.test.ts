@@ -29,6 +29,15 @@ describe('crawled table', () => {
     expect(found?.files.map((file) => file.relativeKey)).toEqual(['day=1/a.csv', 'day=2/b.csv', 'day=4/unsampled.csv']);
   });
 
+  it('orders columns by the files, not by the order their schemas were read in', () => {
+    const layout = partitionLayout(['a.csv', 'b.csv']);
+    const found = crawledTable({
+      crawlerName: 'raw', targetPath: 's3://data/raw/', layout,
+      schemas: new Map([['b.csv', csv([['second', 'string']], false)], ['a.csv', csv([['first', 'string']], false)]]),
+    });
+    expect(found?.table.columns.map((column) => column.Name)).toEqual(['first', 'second']);
+  });
+
   it('finds no table when no file was recognised', () => {
     expect(crawledTable({ crawlerName: 'x', targetPath: 's3://data/x/', layout: partitionLayout(['a.bin']), schemas: new Map([['a.bin', undefined]]) })).toBeUndefined();
   });

@@ -13,6 +13,7 @@ describe('csv schema inference', () => {
   it('drops the last record of a sample cut in the middle of the object', () => {
     expect(parseDelimited('a,b\n1,2\n3,', { delimiter: ',', complete: false }).records).toEqual([['a', 'b'], ['1', '2']]);
     expect(parseDelimited('a,b\n1,2\n3,', { delimiter: ',', complete: true }).records).toEqual([['a', 'b'], ['1', '2'], ['3', '']]);
+    expect(parseDelimited('a,b\n1,"two\nlin', { delimiter: ',', complete: false }).records).toEqual([['a', 'b']]);
   });
 
   it('types values as Glue does: boolean, bigint, double, else string; dates stay strings', () => {
