@@ -13,7 +13,7 @@ import { partitionInput, schemaChanged, tableInput, type CrawledTable } from './
 import { crawledTable } from './crawled-table.js';
 import { readFileSchema, type FileSchema } from './file-schema.js';
 import { listFolder } from './s3-listing.js';
-import { isDataKey, partitionLayout, sampleFiles, targetFolder, type PartitionedFile } from './table-layout.js';
+import { exclusionTest, isDataKey, partitionLayout, sampleFiles, targetFolder, type PartitionedFile } from './table-layout.js';
 
 export type CrawlerState = 'READY' | 'RUNNING' | 'STOPPING';
 
@@ -229,9 +229,10 @@ export class CrawlerRunner {
     const name = crawler.Name!;
     const path = target.Path ?? '';
     const folder = targetFolder(path);
+    const excluded = exclusionTest(target.Exclusions ?? []);
     const objects = (await listFolder(this.s3, folder))
       .map((object) => ({ ...object, relativeKey: object.key.slice(folder.prefix.length) }))
-      .filter((object) => object.size > 0 && isDataKey(object.relativeKey));
+      .filter((object) => object.size > 0 && isDataKey(object.relativeKey) && !excluded(object.relativeKey));
     const layout = partitionLayout(objects.map((object) => object.relativeKey));
     if (layout.skipped.length > 0) this.options.log?.(`crawler ${name}: ${layout.skipped.length} object(s) under ${path} sit at another folder depth than the table's and were left out (first: ${layout.skipped[0]})`);
     const sizes = new Map(objects.map((object) => [object.relativeKey, object.size]));

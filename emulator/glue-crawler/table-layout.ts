@@ -85,3 +85,45 @@ export function sampleFiles(files: PartitionedFile[], sampleSize: number | undef
     return taken < sampleSize;
   });
 }
+
+/**
+ * An S3 target's exclude patterns as one test on keys relative to the target, with Glue's glob rules:
+ * `*` and `?` stay within a folder name, `**` crosses folders, `[a-c]`/`[!a-c]` are character
+ * classes, `{a,b}` alternatives, a backslash escapes.
+ */
+export function exclusionTest(patterns: readonly string[]): (relativeKey: string) => boolean {
+  const expressions = patterns.map(globExpression);
+  return (relativeKey) => expressions.some((expression) => expression.test(relativeKey));
+}
+
+function globExpression(pattern: string): RegExp {
+  let source = '';
+  let braceDepth = 0;
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index]!;
+    if (char === '\\' && index + 1 < pattern.length) source += escapeRegExp(pattern[++index]!);
+    else if (char === '*' && pattern[index + 1] === '*') {
+      source += '.*';
+      index++;
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else if (char === '[' && pattern.indexOf(']', index + 2) > 0) {
+      const close = pattern.indexOf(']', index + 2);
+      const body = pattern.slice(index + 1, close);
+      source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+      index = close;
+    } else if (char === '{') {
+      source += '(?:';
+      braceDepth++;
+    } else if (char === '}' && braceDepth > 0) {
+      source += ')';
+      braceDepth--;
+    } else if (char === ',' && braceDepth > 0) source += '|';
+    else source += escapeRegExp(char);
+  }
+  return new RegExp(`^${source}$`);
+}
+
+function escapeRegExp(char: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
+}

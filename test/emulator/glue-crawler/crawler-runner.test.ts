@@ -26,10 +26,10 @@ let glue: GlueClient;
 let s3: S3Client;
 const logLines: string[] = [];
 
-async function defineCrawler(options: { name: string; path: string; tablePrefix: string; deleteBehavior?: 'LOG' | 'DELETE_FROM_DATABASE' }) {
+async function defineCrawler(options: { name: string; path: string; tablePrefix: string; deleteBehavior?: 'LOG' | 'DELETE_FROM_DATABASE'; exclusions?: string[] }) {
   await glue.send(new CreateCrawlerCommand({
     Name: options.name, Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: database, TablePrefix: options.tablePrefix,
-    Targets: { S3Targets: [{ Path: options.path }] },
+    Targets: { S3Targets: [{ Path: options.path, Exclusions: options.exclusions }] },
     SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: options.deleteBehavior ?? 'LOG' },
   }));
 }
@@ -83,11 +83,12 @@ describe('glue crawler', () => {
     expect(logLines).toEqual(expect.arrayContaining(['crawler sales-raw: READY → RUNNING', 'crawler sales-raw: RUNNING → STOPPING', 'crawler sales-raw: STOPPING → READY']));
   });
 
-  it('catalogs Spark Parquet under run_id=/order_month= folders, then adds a new partition on the next crawl', async () => {
+  it('catalogs Spark Parquet under run_id=/order_month= folders, leaving out excluded keys, then adds a new partition on the next crawl', async () => {
     await putParquet('cleaned/sales/run_id=r1/order_month=2024-03/part-00000-a.snappy.parquet');
     await putParquet('cleaned/sales/run_id=r1/order_month=2024-04/part-00000-b.snappy.parquet');
+    await putParquet('cleaned/sales/run_id=scratch/order_month=2024-01/part-00000-x.snappy.parquet');
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'cleaned/sales/run_id=r1/_SUCCESS', Body: '' }));
-    await defineCrawler({ name: 'sales-cleaned', path: `s3://${bucket}/cleaned/sales/`, tablePrefix: 'cleaned_' });
+    await defineCrawler({ name: 'sales-cleaned', path: `s3://${bucket}/cleaned/sales/`, tablePrefix: 'cleaned_', exclusions: ['run_id=scratch/**'] });
     expect((await crawl('sales-cleaned')).LastCrawl!.Status).toBe('SUCCEEDED');
 
     const { Table: table } = await glue.send(new GetTableCommand({ DatabaseName: database, Name: 'cleaned_sales' }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDataKey, partitionLayout, sampleFiles, tableNameFor, targetFolder } from '../../../emulator/glue-crawler/table-layout.js';
+import { exclusionTest, isDataKey, partitionLayout, sampleFiles, tableNameFor, targetFolder } from '../../../emulator/glue-crawler/table-layout.js';
 
 describe('table layout', () => {
   it('names the table after the target folder with the prefix, lower-cased, other characters as underscores', () => {
@@ -60,5 +60,14 @@ describe('sampled files', () => {
     const layout = partitionLayout(['day=1/a', 'day=1/b', 'day=1/c', 'day=2/d']);
     expect(sampleFiles(layout.files, 2).map((file) => file.relativeKey)).toEqual(['day=1/a', 'day=1/b', 'day=2/d']);
     expect(sampleFiles(layout.files, undefined)).toHaveLength(4);
+  });
+});
+
+describe('exclude patterns', () => {
+  it('follow Glue glob rules: * within a folder, ** across folders, ?, classes and alternatives', () => {
+    const excluded = exclusionTest(['*.json', '**/_tmp*', 'day=?/skip.csv', 'logs/[!a]*.{txt,log}']);
+    expect(['a.json', 'run_id=1/a.json', 'run_id=1/x/_tmp1', 'day=1/skip.csv', 'day=10/skip.csv', 'logs/b.log', 'logs/a.log', 'logs/b.csv'].map(excluded))
+      .toEqual([true, false, true, true, false, true, false, false]);
+    expect(exclusionTest([])('anything')).toBe(false);
   });
 });
