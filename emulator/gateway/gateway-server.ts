@@ -1,8 +1,8 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AsyncInvoker } from '../events/async-invoker.js';
-import { GlueApiError } from '../glue-runner/glue-errors.js';
 import type { CrawlerRunner } from '../glue-crawler/crawler-runner.js';
+import { GlueApiError } from '../glue-runner/glue-errors.js';
 import type { GlueRunner } from '../glue-runner/glue-runner.js';
 import type { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
 import type { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
