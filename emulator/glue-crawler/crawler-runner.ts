@@ -37,6 +37,8 @@ interface CrawlCounts {
 /** What the runner knows of one crawler beyond its definition in the control plane. */
 interface CrawlerRecord {
   state: CrawlerState;
+  /** CreationTime of the definition crawled: a crawler deleted and created again starts without the old one's history. */
+  definitionCreated?: number;
   startedAt: number;
   stopRequested: boolean;
   lastCrawl?: LastCrawlInfo;
@@ -85,6 +87,8 @@ export class CrawlerRunner {
       if (!known) this.records.delete(name);
       throw error;
     }
+    const definitionCreated = crawler.CreationTime?.getTime();
+    if (record.definitionCreated !== definitionCreated) Object.assign(record, { definitionCreated, lastCrawl: undefined, lastCounts: undefined, runtimesSeconds: [] });
     this.options.log?.(`crawler ${name}: READY → RUNNING`);
     record.finished = this.crawl(crawler, record).catch((error) => this.options.log?.(`crawler ${name} crashed: ${(error as Error).stack ?? error}`));
     return {};
@@ -116,16 +120,16 @@ export class CrawlerRunner {
   }
 
   async getCrawlerMetrics(input: { CrawlerNameList?: string[] }) {
-    const names = input.CrawlerNameList
-      ? (await this.batchGetCrawlers({ CrawlerNames: input.CrawlerNameList })).Crawlers.map((crawler) => crawler.Name!)
-      : await this.allCrawlerNames();
+    const crawlers = input.CrawlerNameList
+      ? (await this.glue.send(new BatchGetCrawlersCommand({ CrawlerNames: input.CrawlerNameList }))).Crawlers ?? []
+      : await this.allCrawlers();
     return {
-      CrawlerMetricsList: names.map((name) => {
-        const record = this.records.get(name);
+      CrawlerMetricsList: crawlers.map((crawler) => {
+        const record = this.recordOf(crawler);
         const runtimes = record?.runtimesSeconds ?? [];
         const counts = record?.lastCounts;
         return {
-          CrawlerName: name,
+          CrawlerName: crawler.Name,
           TimeLeftSeconds: 0,
           StillEstimating: record !== undefined && record.state !== 'READY',
           LastRuntimeSeconds: runtimes.at(-1) ?? 0,
@@ -144,15 +148,15 @@ export class CrawlerRunner {
     await Promise.all([...this.records.values()].map((record) => record.finished));
   }
 
-  private async allCrawlerNames(): Promise<string[]> {
-    const names: string[] = [];
+  private async allCrawlers(): Promise<Crawler[]> {
+    const crawlers: Crawler[] = [];
     let NextToken: string | undefined;
     do {
       const page = await this.glue.send(new GetCrawlersCommand({ NextToken }));
-      names.push(...(page.Crawlers ?? []).map((crawler) => crawler.Name!));
+      crawlers.push(...(page.Crawlers ?? []));
       NextToken = page.NextToken;
     } while (NextToken);
-    return names;
+    return crawlers;
   }
 
   private async definition(name: string): Promise<Crawler> {
@@ -160,17 +164,19 @@ export class CrawlerRunner {
       const { Crawler: crawler } = await this.glue.send(new GetCrawlerCommand({ Name: name }));
       return crawler!;
     } catch (error) {
-      if ((error as Error).name === 'EntityNotFoundException') {
-        // A crawler deleted and created again starts without the old one's history.
-        if (this.records.get(name)?.state === 'READY') this.records.delete(name);
-        throw new GlueApiError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
-      }
+      if ((error as Error).name === 'EntityNotFoundException') throw new GlueApiError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
       throw error;
     }
   }
 
-  private withCrawlState(crawler: Crawler): Crawler {
+  /** The runner's record of this very definition: none for a crawler never started, or deleted and created again since. */
+  private recordOf(crawler: Crawler): CrawlerRecord | undefined {
     const record = this.records.get(crawler.Name ?? '');
+    return record?.definitionCreated === crawler.CreationTime?.getTime() ? record : undefined;
+  }
+
+  private withCrawlState(crawler: Crawler): Crawler {
+    const record = this.recordOf(crawler);
     if (!record) return crawler;
     return {
       ...crawler,

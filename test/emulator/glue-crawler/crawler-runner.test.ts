@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
-  CrawlerNotRunningException, CrawlerRunningException, CreateCrawlerCommand, CreateDatabaseCommand, EntityNotFoundException, GetCrawlerCommand,
+  CrawlerNotRunningException, CrawlerRunningException, CreateCrawlerCommand, DeleteCrawlerCommand, CreateDatabaseCommand, EntityNotFoundException, GetCrawlerCommand,
   GetCrawlerMetricsCommand, GetCrawlersCommand, GetPartitionsCommand, GetTableCommand, GlueClient, StartCrawlerCommand, StopCrawlerCommand,
   type Crawler,
 } from '@aws-sdk/client-glue';
@@ -152,6 +152,19 @@ describe('glue crawler', () => {
     expect(byName['orphan']!.LastCrawl!.Status).toBe('FAILED');
     expect(byName['idle']).toMatchObject({ State: 'READY' });
     expect(byName['idle']!.LastCrawl).toBeUndefined();
+  });
+
+  it('forgets the crawl history of a crawler deleted and created again', async () => {
+    await glue.send(new DeleteCrawlerCommand({ Name: 'orphan' }));
+    await expect(glue.send(new GetCrawlerCommand({ Name: 'orphan' }))).rejects.toBeInstanceOf(EntityNotFoundException);
+    await glue.send(new CreateCrawlerCommand({
+      Name: 'orphan', Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: database, Targets: { S3Targets: [{ Path: `s3://${bucket}/raw/` }] },
+    }));
+    const { Crawler: recreated } = await glue.send(new GetCrawlerCommand({ Name: 'orphan' }));
+    expect(recreated).toMatchObject({ State: 'READY' });
+    expect(recreated!.LastCrawl).toBeUndefined();
+    const { CrawlerMetricsList } = await glue.send(new GetCrawlerMetricsCommand({ CrawlerNameList: ['orphan'] }));
+    expect(CrawlerMetricsList).toEqual([expect.objectContaining({ CrawlerName: 'orphan', LastRuntimeSeconds: 0, MedianRuntimeSeconds: 0 })]);
   });
 
   it('answers EntityNotFoundException for a crawler that does not exist', async () => {
