@@ -11,6 +11,7 @@ import { GlueApiError } from '../glue-runner/glue-errors.js';
 import { inExistingOrder } from './catalog-columns.js';
 import { partitionInput, schemaChanged, tableInput, type CrawledTable } from './catalog-table.js';
 import { crawledTable } from './crawled-table.js';
+import { crawlEndedDetail, crawlStartedDetail, type CrawlOutcome } from './crawler-events.js';
 import { readFileSchema, type FileSchema } from './file-schema.js';
 import { listFolder } from './s3-listing.js';
 import { exclusionTest, isDataKey, partitionLayout, sampleFiles, targetFolder, type PartitionedFile } from './table-layout.js';
@@ -26,13 +27,7 @@ export interface CrawlerRunnerOptions {
   log?: (message: string) => void;
 }
 
-interface CrawlCounts {
-  TablesCreated: number;
-  TablesUpdated: number;
-  TablesDeleted: number;
-  PartitionsCreated: number;
-  PartitionsDeleted: number;
-}
+type CrawlCounts = CrawlOutcome['counts'];
 
 /** What the runner knows of one crawler beyond its definition in the control plane. */
 interface CrawlerRecord {
@@ -195,7 +190,7 @@ export class CrawlerRunner {
     const name = crawler.Name!;
     const crawlId = randomUUID();
     const startTime = new Date(record.startedAt);
-    await this.publish({ crawlerName: name, state: 'Started', message: 'Crawler Started', startTime: startTime.toISOString().replace(/\.\d+Z$/, 'Z') });
+    await this.publish(crawlStartedDetail(name, startTime));
     const counts: CrawlCounts = { TablesCreated: 0, TablesUpdated: 0, TablesDeleted: 0, PartitionsCreated: 0, PartitionsDeleted: 0 };
     let failure: Error | undefined;
     try {
@@ -213,19 +208,13 @@ export class CrawlerRunner {
       ...(status === 'FAILED' ? { ErrorMessage: failure!.message } : {}),
     };
     record.lastCounts = counts;
-    record.runtimesSeconds.push((Date.now() - record.startedAt) / 1000);
+    const completedAt = new Date();
+    const runtimeSeconds = (completedAt.getTime() - record.startedAt) / 1000;
+    record.runtimesSeconds.push(runtimeSeconds);
     this.options.log?.(`crawler ${name}: crawl ${status}${status === 'FAILED' ? `: ${failure!.message}` : ''} (${JSON.stringify(counts)})`);
     this.transition(name, record, 'READY');
-    if (status === 'SUCCEEDED') {
-      await this.publish({
-        crawlerName: name, state: 'Succeeded', message: 'Crawler Succeeded', completionDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-        'runningTime (sec)': String(Math.round(record.runtimesSeconds.at(-1)!)), warningMessage: 'N/A',
-        tablesCreated: String(counts.TablesCreated), tablesUpdated: String(counts.TablesUpdated), tablesDeleted: String(counts.TablesDeleted),
-        partitionsCreated: String(counts.PartitionsCreated), partitionsUpdated: '0', partitionsDeleted: String(counts.PartitionsDeleted),
-      });
-    } else if (status === 'FAILED') {
-      await this.publish({ crawlerName: name, state: 'Failed', message: 'Crawler Failed', errorMessage: failure!.message });
-    }
+    const ended = crawlEndedDetail({ crawlerName: name, status, errorMessage: failure?.message, runtimeSeconds, completedAt, counts });
+    if (ended) await this.publish(ended);
   }
 
   private async crawlTarget(options: { crawler: Crawler; record: CrawlerRecord; target: S3Target; counts: CrawlCounts; tableNames: Set<string> }): Promise<void> {
@@ -288,6 +277,7 @@ export class CrawlerRunner {
       const message = (error as Error).message ?? '';
       // moto answers EntityNotFoundException for a missing table and for a missing database: only the first is expected.
       if ((error as Error).name === 'EntityNotFoundException' && /^Table /.test(message)) return undefined;
+      if ((error as Error).name === 'EntityNotFoundException') throw new Error(`database ${databaseName} does not exist in the Data Catalog: create it (aws_glue_catalog_database) before crawling`);
       throw new Error(`cannot read table ${databaseName}.${tableName}: ${(error as Error).name}: ${message}`);
     }
   }

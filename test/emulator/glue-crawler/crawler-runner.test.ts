@@ -139,7 +139,7 @@ describe('glue crawler', () => {
     }));
     const crawler = await crawl('orphan');
     expect(crawler.LastCrawl).toMatchObject({ Status: 'FAILED' });
-    expect(crawler.LastCrawl!.ErrorMessage).toMatch(/missing_db/);
+    expect(crawler.LastCrawl!.ErrorMessage).toBe('database missing_db does not exist in the Data Catalog: create it (aws_glue_catalog_database) before crawling');
   });
 
   it('shows crawl state in GetCrawlers and leaves crawlers never started as moto has them', async () => {
