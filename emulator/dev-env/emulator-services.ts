@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { AsyncInvoker } from '../events/async-invoker.js';
 import { EventDispatcher } from '../events/event-dispatcher.js';
 import { GatewayServer } from '../gateway/gateway-server.js';
+import { CrawlerRunner } from '../glue-crawler/crawler-runner.js';
 import { GlueRunner } from '../glue-runner/glue-runner.js';
 import { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
 import { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
@@ -46,9 +47,10 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
     controlPlane, jobEndpoint: gatewayTarget, python: config.python, sparkSubmit: config.sparkSubmit,
     workDir: join(config.stateDir, 'glue-runs'), events, minuteMs: config.glueMinuteMs, log: config.log,
   });
+  const crawlers = new CrawlerRunner({ controlPlane, events, log: config.log });
   const gateway = new GatewayServer({
     port: config.gatewayPort, motoUrl: config.motoUrl, redshiftDataUrl: warehouse.dataApi.endpoint,
-    glue, invoker, asyncInvoker, codeStore, log: config.log,
+    glue, crawlers, invoker, asyncInvoker, codeStore, log: config.log,
   });
   const gatewayUrl = await gateway.start();
   const runtime = new LambdaRuntime({ controlPlane, invoker, log: config.log });
@@ -58,6 +60,7 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
     async stop() {
       await runtime.stop();
       await glue.stopAll();
+      await crawlers.stopAll();
       await gateway.stop();
       await warehouse.dataApi.stop();
       await warehouse.engine.stop();

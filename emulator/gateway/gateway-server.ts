@@ -1,6 +1,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AsyncInvoker } from '../events/async-invoker.js';
+import type { CrawlerRunner } from '../glue-crawler/crawler-runner.js';
 import { GlueApiError } from '../glue-runner/glue-errors.js';
 import type { GlueRunner } from '../glue-runner/glue-runner.js';
 import type { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
@@ -14,6 +15,7 @@ export interface GatewayOptions {
   /** The Redshift Data API emulator; its calls fail with a clear error when it is not running. */
   redshiftDataUrl?: string;
   glue: GlueRunner;
+  crawlers: CrawlerRunner;
   invoker: FunctionInvoker;
   asyncInvoker: AsyncInvoker;
   codeStore: LambdaCodeStore;
@@ -23,6 +25,7 @@ export interface GatewayOptions {
 /** Answered by the gateway itself, so `dev:status` can tell it from moto. */
 export const healthPath = '/_emulator/health';
 const glueOperations = new Set(['StartJobRun', 'GetJobRun', 'GetJobRuns', 'BatchStopJobRun']);
+const crawlerOperations = new Set(['StartCrawler', 'StopCrawler', 'GetCrawler', 'GetCrawlers', 'BatchGetCrawlers', 'GetCrawlerMetrics']);
 const functionCodePath = /^\/2015-03-31\/functions(\/[^/]+\/code)?\/?$/;
 const invokePath = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 
@@ -63,6 +66,7 @@ export class GatewayServer {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === healthPath) return sendJson(res, 200, { status: 'ok' });
     if (service === 'AWSGlue' && glueOperations.has(operation)) return this.serveGlue(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
+    if (service === 'AWSGlue' && crawlerOperations.has(operation)) return this.serveCrawler(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
     if (service === 'RedshiftData') {
       if (!this.options.redshiftDataUrl) return sendJson(res, 503, { __type: 'InternalServerException', Message: 'the Redshift Data API emulator is not running: start it with `npm run dev:up`' });
       return proxy(req, res, this.options.redshiftDataUrl);
@@ -79,20 +83,25 @@ export class GatewayServer {
     return proxy(req, res, this.options.motoUrl);
   }
 
-  private serveGlue(operation: string, input: Record<string, never>, res: ServerResponse): Promise<void> | void {
+  private serveGlue(operation: string, input: Record<string, never>, res: ServerResponse): Promise<void> {
     const glue = this.options.glue;
-    const respond = (call: () => unknown) => Promise.resolve().then(call).then(
-      (result) => sendJson(res, 200, result),
-      (error) => {
-        if (error instanceof GlueApiError) return sendJson(res, error.status, { __type: error.code, Message: error.message });
-        throw error;
-      },
-    );
     switch (operation) {
-      case 'StartJobRun': return respond(() => glue.startJobRun(input));
-      case 'GetJobRun': return respond(() => glue.getJobRun(input));
-      case 'GetJobRuns': return respond(() => glue.getJobRuns(input));
-      default: return respond(() => glue.batchStopJobRun(input));
+      case 'StartJobRun': return respondGlue(res, () => glue.startJobRun(input));
+      case 'GetJobRun': return respondGlue(res, () => glue.getJobRun(input));
+      case 'GetJobRuns': return respondGlue(res, () => glue.getJobRuns(input));
+      default: return respondGlue(res, () => glue.batchStopJobRun(input));
+    }
+  }
+
+  private serveCrawler(operation: string, input: Record<string, never>, res: ServerResponse): Promise<void> {
+    const crawlers = this.options.crawlers;
+    switch (operation) {
+      case 'StartCrawler': return respondGlue(res, () => crawlers.startCrawler(input));
+      case 'StopCrawler': return respondGlue(res, () => crawlers.stopCrawler(input));
+      case 'GetCrawler': return respondGlue(res, () => crawlers.getCrawler(input));
+      case 'GetCrawlers': return respondGlue(res, () => crawlers.getCrawlers(input));
+      case 'BatchGetCrawlers': return respondGlue(res, () => crawlers.batchGetCrawlers(input));
+      default: return respondGlue(res, () => crawlers.getCrawlerMetrics(input));
     }
   }
 
@@ -108,6 +117,19 @@ export class GatewayServer {
     const headers = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', ...(result.ok ? {} : { 'x-amz-function-error': 'Unhandled' }) };
     res.writeHead(200, headers).end(JSON.stringify(result.ok ? result.payload : result.error));
   }
+}
+
+/** Sends a Glue operation's result, or its error in AWS's shape: our own GlueApiError or one the control plane answered. */
+function respondGlue(res: ServerResponse, call: () => unknown): Promise<void> {
+  return Promise.resolve().then(call).then(
+    (result) => sendJson(res, 200, result),
+    (error) => {
+      if (error instanceof GlueApiError) return sendJson(res, error.status, { __type: error.code, Message: error.message });
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status && status < 500) return sendJson(res, status, { __type: (error as Error).name, Message: (error as Error).message });
+      throw error;
+    },
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
