@@ -1,24 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsClientConfig } from '../../emulator/dev-env/aws-config.js';
 import { startEmulatorServices, type EmulatorServices, type EmulatorServicesConfig } from '../../emulator/dev-env/emulator-services.js';
 import { startMoto } from '../../emulator/dev-env/moto-process.js';
+import { freePort } from '../../emulator/moto/managed-process.js';
 import { sparkSubmitPath } from '../../emulator/glue-runner/spark-submit-path.js';
 import { venvDir, venvPython } from '../../scripts/lib/python-env.js';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface Harness {
   services: EmulatorServices;
