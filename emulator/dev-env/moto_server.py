@@ -1,4 +1,4 @@
-"""Runs moto's server with three fixes the emulated pipeline needs.
+"""Runs moto's server with the fixes the emulated pipeline needs.
 
 1. Its in-process SQS -> Lambda dispatch is turned off.
 
@@ -20,10 +20,12 @@ Secrets Manager (MasterPasswordSecretArn), as on AWS.
 4. SQS keeps and returns the RedriveAllowPolicy attribute (moto drops it, so Terraform waits forever
 for aws_sqs_queue_redrive_allow_policy to appear).
 
-5. Answers that Terraform reads back match AWS's, so a second `terraform apply` of stage local plans no
-change, and the updates Terraform does make exist (Glue UpdateJob, Redshift ModifyClusterIamRoles). Each
-patch below says what AWS does. The first apply's remaining minutes are the AWS provider's own fixed
-waits (e.g. six equal reads five seconds apart after every SQS queue create), which no answer shortens.
+5. Answers that Terraform reads back match AWS's (SQS redrive policy and encryption, Redshift cluster
+fields, Glue tags and execution class, security group rule descriptions), so a second `terraform apply` of
+stage local plans no change, and the updates Terraform makes exist (Glue UpdateJob, Redshift
+ModifyClusterIamRoles). Each patch below says what AWS does. The first apply's remaining minutes are the
+AWS provider's own fixed waits (e.g. six equal reads five seconds apart after every SQS queue create),
+which no answer shortens.
 """
 import json
 import re
@@ -67,7 +69,7 @@ def _attributes_as_aws_returns_them(self):
     result = _queue_attributes(self)
     if result.get("RedriveAllowPolicy") is None:
         result.pop("RedriveAllowPolicy", None)
-    # AWS returns the redrive policy as compact JSON, {"deadLetterTargetArn":"…","maxReceiveCount":5};
+    # AWS returns the redrive policy as compact JSON, {"deadLetterTargetArn":"arn:...","maxReceiveCount":5};
     # moto's spaced json.dumps made Terraform plan a whitespace-only update on every apply.
     if self.redrive_policy:
         result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
