@@ -1,4 +1,4 @@
-"""Runs moto's server with three fixes the emulated pipeline needs.
+"""Runs moto's server with the fixes the emulated pipeline needs.
 
 1. Its in-process SQS -> Lambda dispatch is turned off.
 
@@ -20,15 +20,27 @@ Secrets Manager (MasterPasswordSecretArn), as on AWS.
 4. SQS keeps and returns the RedriveAllowPolicy attribute (moto drops it, so Terraform waits forever
 for aws_sqs_queue_redrive_allow_policy to appear).
 
-5. S3 event notifications carry the object's versionId (on a versioned bucket) and a sequencer, as
+5. Answers that Terraform reads back match AWS's (SQS redrive policy and encryption, Redshift cluster
+fields, Glue tags and execution class, security group rule descriptions), so a second `terraform apply` of
+stage local plans no change, and the updates Terraform makes exist (Glue UpdateJob, Redshift
+ModifyClusterIamRoles). Each patch below says what AWS does. The first apply's remaining minutes are the
+AWS provider's own fixed waits (e.g. six equal reads five seconds apart after every SQS queue create),
+which no answer shortens.
+
+6. S3 event notifications carry the object's versionId (on a versioned bucket) and a sequencer, as
 AWS's do; moto sends only key, size and eTag, so two uploads of the same bytes looked like one. Their
 keys keep "/" unescaped, as AWS's do (moto escapes it as %2F).
 """
 import json
+import re
 import sys
 from urllib.parse import quote_plus
 
 from moto.core.responses import ActionResult
+from moto.core.utils import camelcase_to_underscores, utcnow
+from moto.ec2.models import security_groups as ec2_security_groups
+from moto.glue import models as glue_models
+from moto.glue import responses as glue_responses
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.redshift import models as redshift_models
 from moto.redshift import responses as redshift_responses
@@ -59,14 +71,21 @@ sqs_models.Queue.redrive_allow_policy = None
 _queue_attributes = sqs_models.Queue.attributes.fget
 
 
-def _attributes_with_redrive_allow_policy(self):
+def _attributes_as_aws_returns_them(self):
     result = _queue_attributes(self)
     if result.get("RedriveAllowPolicy") is None:
         result.pop("RedriveAllowPolicy", None)
+    # AWS returns the redrive policy as compact JSON, {"deadLetterTargetArn":"arn:...","maxReceiveCount":5};
+    # moto's spaced json.dumps made Terraform plan a whitespace-only update on every apply.
+    if self.redrive_policy:
+        result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+    # A queue has one kind of server-side encryption: with a KMS key, SQS-managed SSE reads "false" on AWS.
+    if self.kms_master_key_id:
+        result["SqsManagedSseEnabled"] = "false"
     return result
 
 
-sqs_models.Queue.attributes = property(_attributes_with_redrive_allow_policy)
+sqs_models.Queue.attributes = property(_attributes_as_aws_returns_them)
 
 def _modify_cluster_parameter_group(self):
     name = self._get_param("ParameterGroupName")
@@ -98,12 +117,31 @@ redshift_models.Cluster.cluster_availability_status = property(
 redshift_models.Cluster.availability_zone_relocation_status = "disabled"
 redshift_models.Cluster.multi_az = "Disabled"
 _create_cluster = redshift_responses.RedshiftResponse.create_cluster
+_modify_cluster = redshift_responses.RedshiftResponse.modify_cluster
 
 
-def _create_cluster_with_managed_password(self):
+def _cluster_as_aws_describes_it(response, cluster, created: bool) -> None:
+    """The DescribeClusters fields moto leaves out or formats its own way, as AWS returns them."""
+    parameters = {
+        "default_iam_role_arn": response._get_param("DefaultIamRoleArn"),
+        "maintenance_track_name": response._get_param("MaintenanceTrackName"),
+        "manual_snapshot_retention_period": response._get_int_param("ManualSnapshotRetentionPeriod"),
+    }
+    for name, value in parameters.items():
+        if value is not None:
+            setattr(cluster, name, value)
+    if created and str(response._get_param("ManageMasterPassword")).lower() == "true":
+        cluster.master_password_secret_kms_key_id = response._get_param("MasterPasswordSecretKmsKeyId")
+    # AWS answers the window in lower case ("mon:03:00-mon:03:30") whatever case it was given in.
+    cluster.preferred_maintenance_window = cluster.preferred_maintenance_window.lower()
+
+
+def _create_cluster_as_aws(self):
     result = _create_cluster(self)
+    identifier = self._get_param("ClusterIdentifier")
+    cluster = self.redshift_backend.clusters[identifier]
+    _cluster_as_aws_describes_it(self, cluster, created=True)
     if str(self._get_param("ManageMasterPassword")).lower() == "true":
-        identifier = self._get_param("ClusterIdentifier")
         secret = json.loads(secretsmanager_backends[self.current_account][self.region].create_secret(
             name=f"redshift!{identifier}-admin",
             secret_string=json.dumps({"username": self._get_param("MasterUsername"), "password": "emulated-admin-password"}),
@@ -111,12 +149,40 @@ def _create_cluster_with_managed_password(self):
             kms_key_id=self._get_param("MasterPasswordSecretKmsKeyId"), client_request_token=None,
             replica_regions=[], force_overwrite=False,
         ))
-        self.redshift_backend.clusters[identifier].master_password_secret_arn = secret["ARN"]
+        cluster.master_password_secret_arn = secret["ARN"]
     return result
 
 
+def _modify_cluster_as_aws(self):
+    result = _modify_cluster(self)
+    identifier = self._get_param("NewClusterIdentifier") or self._get_param("ClusterIdentifier")
+    _cluster_as_aws_describes_it(self, self.redshift_backend.clusters[identifier], created=False)
+    return result
+
+
+def _modify_cluster_iam_roles(self):
+    """Adds and removes the cluster's IAM roles and sets its default role; moto answers "not implemented"."""
+    cluster = self.redshift_backend.describe_clusters(self._get_param("ClusterIdentifier"))[0]  # raises ClusterNotFound
+    removed = set(self._get_param("RemoveIamRoles", []))
+    kept = [arn for arn in cluster.iam_roles_arn if arn not in removed]
+    cluster.iam_roles_arn = kept + [arn for arn in self._get_param("AddIamRoles", []) if arn not in kept]
+    default = self._get_param("DefaultIamRoleArn")
+    if default is not None:
+        cluster.default_iam_role_arn = default
+    elif cluster.default_iam_role_arn in removed:
+        cluster.default_iam_role_arn = None
+    return ActionResult({"Cluster": cluster})
+
+
+# What AWS reports for a cluster created without these settings.
+redshift_models.Cluster.default_iam_role_arn = None
+redshift_models.Cluster.maintenance_track_name = "current"
+redshift_models.Cluster.manual_snapshot_retention_period = -1
+redshift_models.Cluster.master_password_secret_kms_key_id = None
 redshift_models.Cluster.master_password_secret_arn = None
-redshift_responses.RedshiftResponse.create_cluster = _create_cluster_with_managed_password
+redshift_responses.RedshiftResponse.create_cluster = _create_cluster_as_aws
+redshift_responses.RedshiftResponse.modify_cluster = _modify_cluster_as_aws
+redshift_responses.RedshiftResponse.modify_cluster_iam_roles = _modify_cluster_iam_roles
 redshift_responses.RedshiftResponse.modify_cluster_parameter_group = _modify_cluster_parameter_group
 redshift_responses.RedshiftResponse.describe_cluster_parameters = _describe_cluster_parameters
 
@@ -135,6 +201,76 @@ def _s3_event_with_version(event_name, bucket, key, notification_id):
 
 
 s3_notifications._get_s3_event = _s3_event_with_version
+
+_GLUE_ARN_WITHOUT_ACCOUNT = re.compile(r"^(arn:[^:]+:glue:[^:]*:):")
+
+
+def _with_account(method):
+    """
+    Glue ARNs that Terraform builds without an account id mean this account.
+
+    The provider forms a Glue resource's ARN from the account id it knows, which stays empty on stage
+    local (the override sets skip_requesting_account_id); AWS itself never sees such an ARN. moto keys
+    tags by ARN, so without this GetTags answered {} for every database, crawler and job.
+    """
+    def call(self, resource_arn, *args):
+        return method(self, _GLUE_ARN_WITHOUT_ACCOUNT.sub(rf"\g<1>{self.account_id}:", resource_arn or ""), *args)
+    return call
+
+
+for _name in ("get_tags", "tag_resource", "untag_resource"):
+    setattr(glue_models.GlueBackend, _name, _with_account(getattr(glue_models.GlueBackend, _name)))
+
+_create_job = glue_responses.GlueResponse.create_job
+
+
+def _create_job_as_aws(self):
+    result = _create_job(self)
+    # AWS returns ExecutionClass only when the job was given one; moto's "STANDARD" default made
+    # Terraform plan to clear it on every apply.
+    self.glue_backend.get_job(self._get_param("Name")).execution_class = self._get_param("ExecutionClass")
+    return result
+
+
+# The fields of a job definition that UpdateJob's JobUpdate carries (everything but the name and tags).
+_JOB_UPDATE_FIELDS = (
+    "Description", "LogUri", "Role", "ExecutionProperty", "Command", "DefaultArguments", "NonOverridableArguments",
+    "Connections", "MaxRetries", "AllocatedCapacity", "Timeout", "MaxCapacity", "WorkerType", "NumberOfWorkers",
+    "SecurityConfiguration", "NotificationProperty", "GlueVersion", "CodeGenConfigurationNodes", "ExecutionClass",
+    "SourceControlDetails",
+)
+
+
+def _update_job(self):
+    """UpdateJob, which moto lacks: AWS overwrites the whole job definition with JobUpdate."""
+    name = self._get_param("JobName")
+    job = self.glue_backend.get_job(name)  # raises EntityNotFoundException
+    update = self._get_param("JobUpdate") or {}
+    for field in _JOB_UPDATE_FIELDS:
+        setattr(job, camelcase_to_underscores(field), update.get(field))
+    job.execution_property = job.execution_property or {}
+    job.default_arguments = job.default_arguments or {}
+    job.last_modified_on = utcnow()
+    return ActionResult({"JobName": name})
+
+
+glue_responses.GlueResponse.create_job = _create_job_as_aws
+glue_responses.GlueResponse.update_job = _update_job
+
+_security_group_rule_init = ec2_security_groups.SecurityGroupRule.__init__
+
+
+def _security_group_rule_init_keeping_description(self, ec2_backend, ip_protocol, group_id, from_port, to_port, ip_range, source_group=None, prefix_list_id=None, **kwargs):
+    _security_group_rule_init(self, ec2_backend, ip_protocol, group_id, from_port, to_port, ip_range, source_group, prefix_list_id, **kwargs)
+    self.prefix_list_description = (prefix_list_id or {}).get("Description")
+
+
+# A rule's Description is the one given with its target, whichever kind: moto only kept it for CIDR
+# targets, so a rule to a prefix list (the S3 gateway endpoint) lost its description.
+ec2_security_groups.SecurityGroupRule.__init__ = _security_group_rule_init_keeping_description
+ec2_security_groups.SecurityGroupRule.description = property(
+    lambda self: self.ip_range.get("Description") or self.source_group.get("Description") or getattr(self, "prefix_list_description", None)
+)
 
 from moto.server import main  # noqa: E402  (the patch must come first)
 
