@@ -14,7 +14,7 @@ export interface AuditRecord {
   error: string | null;
 }
 
-export type RunPhase = 'queued' | 'job starting' | 'job running' | 'job succeeded' | 'job failed' | 'job stopped' | 'job timed out' | 'done';
+export type RunPhase = 'queued' | 'job waiting' | 'job starting' | 'job running' | 'job succeeded' | 'job failed' | 'job stopped' | 'job timed out' | 'done';
 
 export interface RunProgress {
   runId: string;
@@ -25,7 +25,7 @@ export interface RunProgress {
 }
 
 const JOB_PHASES: Record<string, RunPhase> = {
-  STARTING: 'job starting', WAITING: 'job starting', RUNNING: 'job running', STOPPING: 'job running',
+  STARTING: 'job starting', WAITING: 'job waiting', RUNNING: 'job running', STOPPING: 'job running',
   SUCCEEDED: 'job succeeded', FAILED: 'job failed', ERROR: 'job failed', STOPPED: 'job stopped', TIMEOUT: 'job timed out',
 };
 

@@ -2,6 +2,7 @@ import type { RunProgress } from './follow-run.js';
 
 const PHASE_TEXT: Record<RunProgress['phase'], string> = {
   queued: 'in the ingest queue, waiting for the trigger',
+  'job waiting': 'Glue job run queued: every concurrent run slot of the job is busy',
   'job starting': 'trigger started the Glue job run',
   'job running': 'Glue job running (Spark)',
   'job succeeded': 'Glue job succeeded; loader loading into the warehouse',

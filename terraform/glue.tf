@@ -57,14 +57,17 @@ resource "aws_cloudwatch_log_group" "glue_job" {
 }
 
 resource "aws_glue_job" "clean_sales" {
-  name                   = local.glue_job_name
-  role_arn               = aws_iam_role.glue_job.arn
-  glue_version           = "5.0"
-  worker_type            = var.glue_worker_type
-  number_of_workers      = var.glue_number_of_workers
-  timeout                = var.glue_timeout_minutes
-  max_retries            = 0 # a failed run is reported to the loader and redriven deliberately, never replayed blindly
-  security_configuration = aws_glue_security_configuration.this.name
+  name              = local.glue_job_name
+  role_arn          = aws_iam_role.glue_job.arn
+  glue_version      = "5.0"
+  worker_type       = var.glue_worker_type
+  number_of_workers = var.glue_number_of_workers
+  timeout           = var.glue_timeout_minutes
+  max_retries       = 0 # a failed run is reported to the loader and redriven deliberately, never replayed blindly
+  # A burst of uploads past max_concurrent_runs waits in the job's queue (run state WAITING) instead of
+  # failing StartJobRun; the trigger still retries a ConcurrentRunsExceededException (account quotas).
+  job_run_queuing_enabled = true
+  security_configuration  = aws_glue_security_configuration.this.name
 
   command {
     name            = "glueetl"

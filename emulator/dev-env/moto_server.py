@@ -21,11 +21,11 @@ Secrets Manager (MasterPasswordSecretArn), as on AWS.
 for aws_sqs_queue_redrive_allow_policy to appear).
 
 5. Answers that Terraform reads back match AWS's (SQS redrive policy and encryption, Redshift cluster
-fields, Glue tags and execution class, security group rule descriptions), so a second `terraform apply` of
-stage local plans no change, and the updates Terraform makes exist (Glue UpdateJob, Redshift
-ModifyClusterIamRoles). Each patch below says what AWS does. The first apply's remaining minutes are the
-AWS provider's own fixed waits (e.g. six equal reads five seconds apart after every SQS queue create),
-which no answer shortens.
+fields, Glue tags, execution class and job run queuing, security group rule descriptions), so a second
+`terraform apply` of stage local plans no change, and the updates Terraform makes exist (Glue UpdateJob,
+Redshift ModifyClusterIamRoles). Each patch below says what AWS does. The first apply's remaining minutes
+are the AWS provider's own fixed waits (e.g. six equal reads five seconds apart after every SQS queue
+create), which no answer shortens.
 
 6. S3 event notifications carry the object's versionId (on a versioned bucket) and a sequencer, as
 AWS's do; moto sends only key, size and eTag, so two uploads of the same bytes looked like one. Their
@@ -228,8 +228,25 @@ def _create_job_as_aws(self):
     result = _create_job(self)
     # AWS returns ExecutionClass only when the job was given one; moto's "STANDARD" default made
     # Terraform plan to clear it on every apply.
-    self.glue_backend.get_job(self._get_param("Name")).execution_class = self._get_param("ExecutionClass")
+    job = self.glue_backend.get_job(self._get_param("Name"))
+    job.execution_class = self._get_param("ExecutionClass")
+    job.job_run_queuing_enabled = self._get_param("JobRunQueuingEnabled")
     return result
+
+
+_job_as_dict = glue_models.FakeJob.as_dict
+
+
+def _job_as_dict_with_queuing(self):
+    """GetJob returns JobRunQueuingEnabled when the job has it set; moto drops the field."""
+    job = _job_as_dict(self)
+    queuing = getattr(self, "job_run_queuing_enabled", None)
+    if queuing is not None:
+        job["JobRunQueuingEnabled"] = queuing
+    return job
+
+
+glue_models.FakeJob.as_dict = _job_as_dict_with_queuing
 
 
 # The fields of a job definition that UpdateJob's JobUpdate carries (everything but the name and tags).
@@ -237,7 +254,7 @@ _JOB_UPDATE_FIELDS = (
     "Description", "LogUri", "Role", "ExecutionProperty", "Command", "DefaultArguments", "NonOverridableArguments",
     "Connections", "MaxRetries", "AllocatedCapacity", "Timeout", "MaxCapacity", "WorkerType", "NumberOfWorkers",
     "SecurityConfiguration", "NotificationProperty", "GlueVersion", "CodeGenConfigurationNodes", "ExecutionClass",
-    "SourceControlDetails",
+    "SourceControlDetails", "JobRunQueuingEnabled",
 )
 
 

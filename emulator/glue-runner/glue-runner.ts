@@ -7,10 +7,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { awsClientConfig, awsProcessEnv, parseS3Uri, type AwsTarget } from '../dev-env/aws-config.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { GlueApiError } from './glue-errors.js';
-import { errorMessageFrom, mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
+import { mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
 import { S3Mount } from './s3-mount.js';
+import { ScriptErrorScanner } from './script-error.js';
 
-export type JobRunState = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'SUCCEEDED' | 'FAILED' | 'TIMEOUT';
+export type JobRunState = 'WAITING' | 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'SUCCEEDED' | 'FAILED' | 'TIMEOUT';
 
 export interface JobRun {
   Id: string;
@@ -20,6 +21,7 @@ export interface JobRun {
   LastModifiedOn: Date;
   CompletedOn?: Date;
   JobRunState: JobRunState;
+  JobRunQueuingEnabled: boolean;
   Arguments: Record<string, string>;
   ErrorMessage?: string;
   PredecessorRuns: never[];
@@ -42,36 +44,64 @@ export interface GlueRunnerOptions {
   log?: (message: string) => void;
 }
 
+/** States of a run that holds one of the job's MaxConcurrentRuns slots. */
 const activeStates: JobRunState[] = ['STARTING', 'RUNNING', 'STOPPING'];
+/** States BatchStopJobRun accepts: a run in a slot, or one queued for a slot. */
+const stoppableStates: JobRunState[] = ['WAITING', ...activeStates];
 
-/** Runs Glue jobs defined in the control plane in Spark local mode, with AWS Glue's run states and limits. */
+interface RunEntry {
+  run: JobRun;
+  /** The job definition as it was when the run was started. */
+  job: Job;
+  kill?: () => void;
+  finished: Promise<void>;
+  /** When the run left WAITING: its ExecutionTime counts from here. */
+  runningSince?: Date;
+}
+
+export interface StartJobRunInput {
+  JobName?: string;
+  Arguments?: Record<string, string>;
+  Timeout?: number;
+  JobRunQueuingEnabled?: boolean;
+}
+
+/**
+ * Runs Glue jobs defined in the control plane in Spark local mode, with AWS Glue's run states and limits.
+ *
+ * Past the job's MaxConcurrentRuns, a run is refused with ConcurrentRunsExceededException, or, when job
+ * run queuing is enabled (on the job or the run, the run's value winning), it waits in WAITING and starts,
+ * first come first served, when a slot frees.
+ */
 export class GlueRunner {
   private readonly glue: GlueClient;
   private readonly s3: S3Client;
-  private readonly runs = new Map<string, { run: JobRun; kill?: () => void; finished: Promise<void> }>();
+  private readonly runs = new Map<string, RunEntry>();
 
   constructor(private readonly options: GlueRunnerOptions) {
     this.glue = new GlueClient(awsClientConfig(options.controlPlane));
     this.s3 = new S3Client(awsClientConfig(options.controlPlane));
   }
 
-  async startJobRun(input: { JobName?: string; Arguments?: Record<string, string>; Timeout?: number }): Promise<{ JobRunId: string }> {
+  async startJobRun(input: StartJobRunInput): Promise<{ JobRunId: string }> {
     const jobName = input.JobName ?? '';
     const job = await this.job(jobName);
-    const maxConcurrentRuns = job.ExecutionProperty?.MaxConcurrentRuns ?? 1;
-    const active = [...this.runs.values()].filter(({ run }) => run.JobName === jobName && activeStates.includes(run.JobRunState));
-    if (active.length >= maxConcurrentRuns) {
+    const queuing = input.JobRunQueuingEnabled ?? job.JobRunQueuingEnabled ?? false;
+    const slotFree = this.hasFreeSlot(job) && this.waiting(jobName).length === 0;
+    if (!slotFree && !queuing) {
       throw new GlueApiError('ConcurrentRunsExceededException', `Concurrent runs exceeded for ${jobName}`);
     }
     const now = new Date();
     const run: JobRun = {
       Id: `jr_${randomBytes(32).toString('hex')}`, Attempt: 0, JobName: jobName, StartedOn: now, LastModifiedOn: now,
-      JobRunState: 'STARTING', Arguments: input.Arguments ?? {}, PredecessorRuns: [], ExecutionTime: 0,
-      Timeout: input.Timeout ?? job.Timeout ?? 2880, GlueVersion: job.GlueVersion, MaxCapacity: job.MaxCapacity,
+      JobRunState: slotFree ? 'STARTING' : 'WAITING', JobRunQueuingEnabled: queuing, Arguments: input.Arguments ?? {},
+      PredecessorRuns: [], ExecutionTime: 0, Timeout: input.Timeout ?? job.Timeout ?? 2880, GlueVersion: job.GlueVersion,
+      MaxCapacity: job.MaxCapacity,
     };
-    const entry: { run: JobRun; kill?: () => void; finished: Promise<void> } = { run, finished: Promise.resolve() };
+    const entry: RunEntry = { run, job, finished: Promise.resolve() };
     this.runs.set(run.Id, entry);
-    entry.finished = this.execute(job, entry).catch((error) => this.options.log?.(`glue run ${run.Id} crashed: ${error}`));
+    if (slotFree) this.begin(entry);
+    else this.options.log?.(`glue run ${run.Id} of ${jobName} waits for a free slot (${this.waiting(jobName).length} queued)`);
     return { JobRunId: run.Id };
   }
 
@@ -94,12 +124,18 @@ export class GlueRunner {
     const errors: { JobName?: string; JobRunId: string; ErrorDetail: { ErrorCode: string; ErrorMessage: string } }[] = [];
     for (const id of input.JobRunIds ?? []) {
       const entry = this.runs.get(id);
-      if (!entry || entry.run.JobName !== input.JobName || !activeStates.includes(entry.run.JobRunState)) {
+      if (!entry || entry.run.JobName !== input.JobName || !stoppableStates.includes(entry.run.JobRunState)) {
         errors.push({ JobName: input.JobName, JobRunId: id, ErrorDetail: { ErrorCode: 'InvalidInputException', ErrorMessage: `Job run ${id} is not running` } });
         continue;
       }
-      this.transition(entry.run, 'STOPPING');
-      entry.kill?.();
+      if (entry.run.JobRunState === 'WAITING') {
+        // A queued run never started: it ends at once, and its end is announced like any other.
+        this.transition(entry, 'STOPPED');
+        entry.finished = this.publishStateChange(entry.run);
+      } else {
+        this.transition(entry, 'STOPPING');
+        entry.kill?.();
+      }
       successful.push({ JobName: input.JobName, JobRunId: id });
     }
     return { SuccessfulSubmissions: successful, Errors: errors };
@@ -107,8 +143,11 @@ export class GlueRunner {
 
   /** Stops every active run and waits for them to settle (used on shutdown). */
   async stopAll(): Promise<void> {
-    for (const [id, entry] of this.runs) {
-      if (activeStates.includes(entry.run.JobRunState)) this.batchStopJobRun({ JobName: entry.run.JobName, JobRunIds: [id] });
+    // Queued runs first, so that no stopped run hands its slot to one of them.
+    for (const states of [['WAITING'], activeStates]) {
+      for (const [id, entry] of this.runs) {
+        if (states.includes(entry.run.JobRunState)) this.batchStopJobRun({ JobName: entry.run.JobName, JobRunIds: [id] });
+      }
     }
     await Promise.all([...this.runs.values()].map((entry) => entry.finished));
   }
@@ -123,17 +162,47 @@ export class GlueRunner {
     }
   }
 
-  private transition(run: JobRun, state: JobRunState, errorMessage?: string): void {
-    run.JobRunState = state;
-    run.LastModifiedOn = new Date();
-    if (errorMessage) run.ErrorMessage = errorMessage;
-    if (!activeStates.includes(state)) {
-      run.CompletedOn = run.LastModifiedOn;
-      run.ExecutionTime = Math.round((run.CompletedOn.getTime() - run.StartedOn.getTime()) / 1000);
+  private hasFreeSlot(job: Job): boolean {
+    const active = [...this.runs.values()].filter(({ run }) => run.JobName === job.Name && activeStates.includes(run.JobRunState));
+    return active.length < (job.ExecutionProperty?.MaxConcurrentRuns ?? 1);
+  }
+
+  /** The job's queued runs, oldest first. */
+  private waiting(jobName: string): RunEntry[] {
+    return [...this.runs.values()].filter(({ run }) => run.JobName === jobName && run.JobRunState === 'WAITING');
+  }
+
+  /** Executes the run in a slot; when it ends, its slot goes to the oldest queued run of the job. */
+  private begin(entry: RunEntry): void {
+    const { run } = entry;
+    if (run.JobRunState === 'WAITING') this.transition(entry, 'STARTING');
+    entry.runningSince = new Date();
+    entry.finished = this.execute(entry.job, entry)
+      .catch((error) => this.options.log?.(`glue run ${run.Id} crashed: ${error}`))
+      .finally(() => this.startQueued(run.JobName));
+  }
+
+  private startQueued(jobName: string): void {
+    for (const next of this.waiting(jobName)) {
+      if (!this.hasFreeSlot(next.job)) return;
+      this.options.log?.(`glue run ${next.run.Id} of ${jobName} leaves the queue`);
+      this.begin(next);
     }
   }
 
-  private async execute(job: Job, entry: { run: JobRun; kill?: () => void }): Promise<void> {
+  private transition(entry: RunEntry, state: JobRunState, errorMessage?: string): void {
+    const { run } = entry;
+    run.JobRunState = state;
+    run.LastModifiedOn = new Date();
+    if (errorMessage) run.ErrorMessage = errorMessage;
+    if (!stoppableStates.includes(state)) {
+      run.CompletedOn = run.LastModifiedOn;
+      const since = entry.runningSince ?? run.CompletedOn;
+      run.ExecutionTime = Math.round((run.CompletedOn.getTime() - since.getTime()) / 1000);
+    }
+  }
+
+  private async execute(job: Job, entry: RunEntry): Promise<void> {
     const { run } = entry;
     const runDir = join(this.options.workDir, run.Id);
     const mount = new S3Mount(this.s3, join(runDir, 's3'));
@@ -141,14 +210,14 @@ export class GlueRunner {
     let outcome: { state: JobRunState; error?: string };
     try {
       const command = await this.prepare({ job, args, runDir, mount });
-      if (run.JobRunState === 'STARTING') this.transition(run, 'RUNNING');
+      if (run.JobRunState === 'STARTING') this.transition(entry, 'RUNNING');
       outcome = run.JobRunState === 'STOPPING' ? { state: 'STOPPED' } : await this.runProcess({ entry, command, runDir });
       await mount.uploadChanges();
       mount.remove();
     } catch (error) {
       outcome = { state: run.JobRunState === 'STOPPING' ? 'STOPPED' : 'FAILED', error: (error as Error).message };
     }
-    this.transition(run, outcome.state, outcome.error);
+    this.transition(entry, outcome.state, outcome.error);
     await this.publishStateChange(run);
   }
 
@@ -181,7 +250,7 @@ export class GlueRunner {
   }
 
   private runProcess(options: {
-    entry: { run: JobRun; kill?: () => void };
+    entry: RunEntry;
     command: { file: string; args: string[]; pythonPath: string[] };
     runDir: string;
   }): Promise<{ state: JobRunState; error?: string }> {
@@ -201,11 +270,12 @@ export class GlueRunner {
         PYTHONPATH: command.pythonPath.join(':'),
       },
     });
-    let stderrTail = '';
+    const errors = new ScriptErrorScanner();
     child.stdout.pipe(log, { end: false });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
       log.write(chunk);
-      stderrTail = (stderrTail + chunk.toString()).slice(-65536);
+      errors.push(chunk);
     });
     let reason: JobRunState | undefined;
     const kill = (why: JobRunState) => {
@@ -225,7 +295,7 @@ export class GlueRunner {
         if (reason === 'TIMEOUT') resolve({ state: 'TIMEOUT', error: `Job run timed out after ${run.Timeout} minutes` });
         else if (reason === 'STOPPED') resolve({ state: 'STOPPED' });
         else if (code === 0) resolve({ state: 'SUCCEEDED' });
-        else resolve({ state: 'FAILED', error: errorMessageFrom(stderrTail, code) });
+        else resolve({ state: 'FAILED', error: errors.message(code) });
       });
     });
   }

@@ -34,10 +34,3 @@ export function sparkSubmitArgs(options: { script: string; pyFiles: string[]; co
     ...options.args,
   ];
 }
-
-/** Glue reports the last Python exception line of a failed script as the run's ErrorMessage. */
-export function errorMessageFrom(stderr: string, exitCode: number | null): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
-  const exception = [...lines].reverse().find((line) => /^[\w.]*(Error|Exception|Exit|Interrupt)\b:?/.test(line));
-  return exception ?? `the script exited with code ${exitCode}: ${lines.slice(-3).join(' | ') || 'no output'}`;
-}

@@ -46,6 +46,11 @@ run "job_gets_the_arguments_the_script_parses" {
   }
 
   assert {
+    condition     = aws_glue_job.clean_sales.job_run_queuing_enabled == true
+    error_message = "Runs past max_concurrent_runs must wait in the job's queue, not fail: uploads come in bursts."
+  }
+
+  assert {
     condition     = aws_s3_object.glue_script.key == "scripts/glue/clean_sales.py" && aws_s3_object.glue_package.key == "scripts/glue/sales_cleaning.zip"
     error_message = "The script and the transform package must be uploaded under scripts/glue/."
   }

@@ -1,5 +1,8 @@
 import { CreateJobCommand, GetJobRunCommand, GetJobRunsCommand, BatchStopJobRunCommand, GlueClient, StartJobRunCommand, ConcurrentRunsExceededException } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, waitFor, type Harness } from './emulator-harness.js';
 
@@ -8,7 +11,7 @@ let harness: Harness;
 let glue: GlueClient;
 let s3: S3Client;
 
-async function defineJob(options: { name: string; script: string; maxConcurrentRuns?: number; timeoutMinutes?: number; type?: string }) {
+async function defineJob(options: { name: string; script: string; maxConcurrentRuns?: number; timeoutMinutes?: number; type?: string; queuing?: boolean }) {
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `scripts/${options.name}.py`, Body: options.script }));
   await glue.send(new CreateJobCommand({
     Name: options.name, Role: 'arn:aws:iam::123456789012:role/glue',
@@ -17,13 +20,18 @@ async function defineJob(options: { name: string; script: string; maxConcurrentR
     ExecutionProperty: { MaxConcurrentRuns: options.maxConcurrentRuns ?? 1 },
     Timeout: options.timeoutMinutes ?? 10,
     GlueVersion: '5.0',
+    JobRunQueuingEnabled: options.queuing,
   }));
+}
+
+async function runState(jobName: string, runId: string) {
+  return (await glue.send(new GetJobRunCommand({ JobName: jobName, RunId: runId }))).JobRun!.JobRunState;
 }
 
 async function finalRun(jobName: string, runId: string) {
   return waitFor(`run ${runId} to end`, async () => {
     const { JobRun } = await glue.send(new GetJobRunCommand({ JobName: jobName, RunId: runId }));
-    return ['STARTING', 'RUNNING', 'STOPPING'].includes(JobRun!.JobRunState!) ? undefined : JobRun!;
+    return ['WAITING', 'STARTING', 'RUNNING', 'STOPPING'].includes(JobRun!.JobRunState!) ? undefined : JobRun!;
   }, 120_000);
 }
 
@@ -73,6 +81,48 @@ describe('glue runner', () => {
     const { JobRunId: next } = await glue.send(new StartJobRunCommand({ JobName: 'sleeps' }));
     await glue.send(new BatchStopJobRunCommand({ JobName: 'sleeps', JobRunIds: [next!] }));
     expect((await finalRun('sleeps', next!)).JobRunState).toBe('STOPPED');
+  });
+
+  it('queues runs past MaxConcurrentRuns in WAITING when job run queuing is on, and starts them first come first served', async () => {
+    // Each run holds its slot until the test creates its gate file.
+    const gates = mkdtempSync(join(tmpdir(), 'glue-gates-'));
+    await defineJob({
+      name: 'queued', queuing: true,
+      script: 'import os, sys, time\nargs = dict(zip(sys.argv[1::2], sys.argv[2::2]))\nwhile not os.path.exists(args["--gate"]):\n    time.sleep(0.05)\n',
+    });
+    const start = async (gate: string) => (await glue.send(new StartJobRunCommand({ JobName: 'queued', Arguments: { '--gate': join(gates, gate) } }))).JobRunId!;
+    const first = await start('first');
+    const second = await start('second');
+    const third = await start('third');
+    const fourth = await start('fourth');
+    await waitFor('the first run to run', async () => (await runState('queued', first)) === 'RUNNING' || undefined);
+    expect([await runState('queued', second), await runState('queued', third), await runState('queued', fourth)]).toEqual(['WAITING', 'WAITING', 'WAITING']);
+    expect((await glue.send(new GetJobRunCommand({ JobName: 'queued', RunId: second }))).JobRun?.JobRunQueuingEnabled).toBe(true);
+
+    // A queued run can be stopped before it ever starts.
+    const stop = await glue.send(new BatchStopJobRunCommand({ JobName: 'queued', JobRunIds: [third] }));
+    expect(stop.SuccessfulSubmissions).toEqual([{ JobName: 'queued', JobRunId: third }]);
+    expect(await finalRun('queued', third)).toMatchObject({ JobRunState: 'STOPPED', ExecutionTime: 0 });
+
+    writeFileSync(join(gates, 'first'), '');
+    expect((await finalRun('queued', first)).JobRunState).toBe('SUCCEEDED');
+    await waitFor('the second run to leave the queue', async () => (await runState('queued', second)) === 'RUNNING' || undefined);
+    expect(await runState('queued', fourth)).toBe('WAITING');
+    writeFileSync(join(gates, 'second'), '');
+    writeFileSync(join(gates, 'fourth'), '');
+    expect((await finalRun('queued', second)).JobRunState).toBe('SUCCEEDED');
+    expect((await finalRun('queued', fourth)).JobRunState).toBe('SUCCEEDED');
+  }, 60_000);
+
+  it('lets the run\'s JobRunQueuingEnabled override the job\'s', async () => {
+    await defineJob({ name: 'unqueued', script: 'import time\ntime.sleep(60)\n' });
+    const { JobRunId: running } = await glue.send(new StartJobRunCommand({ JobName: 'unqueued' }));
+    const { JobRunId: queued } = await glue.send(new StartJobRunCommand({ JobName: 'unqueued', JobRunQueuingEnabled: true }));
+    expect(await runState('unqueued', queued!)).toBe('WAITING');
+    await expect(glue.send(new StartJobRunCommand({ JobName: 'unqueued', JobRunQueuingEnabled: false }))).rejects.toBeInstanceOf(ConcurrentRunsExceededException);
+    await glue.send(new BatchStopJobRunCommand({ JobName: 'unqueued', JobRunIds: [queued!, running!] }));
+    expect((await finalRun('unqueued', queued!)).JobRunState).toBe('STOPPED');
+    expect((await finalRun('unqueued', running!)).JobRunState).toBe('STOPPED');
   });
 
   it('ends a run that exceeds its timeout with TIMEOUT', async () => {

@@ -136,6 +136,16 @@ describe('the launcher-started moto, Glue', () => {
     expect(job).not.toHaveProperty('MaxRetries');
   });
 
+  it('keeps a job\'s JobRunQueuingEnabled through CreateJob, GetJob and UpdateJob', async () => {
+    const glue = new GlueClient(aws);
+    await glue.send(new CreateJobCommand({ Name: 'queued', Role: role('glue'), Command: command, JobRunQueuingEnabled: true }));
+    await glue.send(new CreateJobCommand({ Name: 'not-queued', Role: role('glue'), Command: command }));
+    expect((await glue.send(new GetJobCommand({ JobName: 'queued' }))).Job?.JobRunQueuingEnabled).toBe(true);
+    expect((await glue.send(new GetJobCommand({ JobName: 'not-queued' }))).Job).not.toHaveProperty('JobRunQueuingEnabled');
+    await glue.send(new UpdateJobCommand({ JobName: 'queued', JobUpdate: { Role: role('glue'), Command: command, JobRunQueuingEnabled: false } }));
+    expect((await glue.send(new GetJobCommand({ JobName: 'queued' }))).Job?.JobRunQueuingEnabled).toBe(false);
+  });
+
   it('refuses to update a job that does not exist', async () => {
     const glue = new GlueClient(aws);
     await expect(glue.send(new UpdateJobCommand({ JobName: 'missing', JobUpdate: { Role: role('glue'), Command: command } })))
