@@ -74,6 +74,9 @@ export class FunctionInvoker {
   }): Promise<InvocationResult> {
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
+      // The functions run on Node.js 22 on AWS; the SDK's warning about this machine's older Node would
+      // land in every function log as if the function had a problem.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...run.environment,
       ...awsProcessEnv(this.options.handlerEndpoint),
       AWS_LAMBDA_FUNCTION_NAME: run.name,
