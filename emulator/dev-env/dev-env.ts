@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { removeLocalProviderOverrideFor } from '../../scripts/lib/terraform.js';
 import { healthPath } from '../gateway/gateway-server.js';
 import { sparkSubmitPath } from '../glue-runner/spark-submit-path.js';
+import { stopStalePostgres } from '../postgres/stale-postgres.js';
 import { defaultPorts, devPaths } from './dev-paths.js';
 import type { EmulatorServicesConfig } from './emulator-services.js';
 import { isPortOpen, PortInUseError, startMoto, waitForHttp } from './moto-process.js';
@@ -125,6 +126,8 @@ export async function down(config: DevEnvConfig): Promise<void> {
   const paths = devPaths(config.stateDir);
   // The emulator first: it stops running jobs, whose uploads still need moto.
   for (const component of [...components(config)].reverse()) await stopComponent(component.pidFile);
+  // An emulator that was killed rather than stopped leaves its embedded Postgres running.
+  await stopStalePostgres(join(config.stateDir, 'postgres', 'data'));
   rmSync(paths.endpoints, { force: true });
   // Terraform's provider override points at this stage's gateway; with the stage down it would only
   // make the cloud stages refuse to run.

@@ -70,7 +70,7 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
 
 /** The Redshift stand-in: a Postgres engine behind the emulated Data API, whose COPY and UNLOAD use moto's S3. */
 async function startWarehouse(config: EmulatorServicesConfig): Promise<{ engine: PostgresEngine; dataApi: RedshiftDataServer }> {
-  const engine = await startPostgresEngine({ url: config.postgresUrl, stateDir: join(config.stateDir, 'postgres') });
+  const engine = await startPostgresEngine({ url: config.postgresUrl, stateDir: join(config.stateDir, 'postgres'), log: config.log });
   try {
     const dataApi = await startRedshiftDataApi({ port: 0, engine, s3Endpoint: config.motoUrl, region: config.region });
     config.log?.(`warehouse: Redshift Data API at ${dataApi.endpoint} on ${config.postgresUrl ? 'the given Postgres' : 'an embedded Postgres'}`);

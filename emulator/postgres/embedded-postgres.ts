@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { assertPortFree, freePort, spawnLogged, waitUntilReady } from '../moto/managed-process.js';
 import { nativePostgresBinaries } from './native-postgres-binaries.js';
+import { stopStalePostgres } from './stale-postgres.js';
 import type { PostgresEngine } from './postgres-engine.js';
 
 export interface EmbeddedPostgresOptions {
@@ -12,6 +13,7 @@ export interface EmbeddedPostgresOptions {
   /** A free port is chosen when omitted. */
   port?: number;
   startTimeoutMs?: number;
+  log?: (message: string) => void;
 }
 
 export interface EmbeddedPostgres extends PostgresEngine {
@@ -83,6 +85,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   mkdirSync(stateDir, { recursive: true });
   if (ids) assertReachable(dataDir, stateDir);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) initialiseCluster({ initdb: binaries.initdb, dataDir, ids });
+  const stale = await stopStalePostgres(dataDir);
+  if (stale) options.log?.(`stopped the Postgres (pid ${stale}) that an earlier emulator left running on ${dataDir}`);
   const server = spawnLogged({
     command: binaries.postgres,
     // Durability of the last commits matters little in an emulator; synchronous_commit=off keeps the

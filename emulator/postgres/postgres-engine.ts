@@ -26,8 +26,8 @@ export function externalPostgres(connectionString: string): PostgresEngine {
  * The engine the emulator runs SQL on: the Postgres at `url` when one is given, else a private
  * embedded Postgres kept under `stateDir`.
  */
-export async function startPostgresEngine(options: { url?: string; stateDir: string; port?: number }): Promise<PostgresEngine> {
+export async function startPostgresEngine(options: { url?: string; stateDir: string; port?: number; log?: (message: string) => void }): Promise<PostgresEngine> {
   if (options.url) return externalPostgres(options.url);
   const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
-  return startEmbeddedPostgres({ stateDir: options.stateDir, port: options.port });
+  return startEmbeddedPostgres({ stateDir: options.stateDir, port: options.port, log: options.log });
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,10 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+function processesUsing(folder: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid=,command='], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(folder));
 }
 
 beforeAll(async () => {
@@ -52,10 +57,14 @@ describe('dev environment', () => {
     expect(restarted[1]!.pid).not.toBe(emulator);
     expect(restarted[1]!.healthy).toBe(true);
 
+    // Killed again, the emulator leaves its Postgres behind: dev:down stops that too.
+    process.kill(restarted[1]!.pid!, 'SIGKILL');
     await down(config);
     expect((await status(config)).every((component) => !component.healthy && component.pid === undefined)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect([moto, restarted[1]!.pid].filter((pid) => alive(pid!))).toEqual([]);
+    // Each kill above left the emulator's embedded Postgres running; the restart and dev:down stopped it.
+    expect(processesUsing(config.stateDir)).toEqual([]);
   });
 
   it('names the port that is already taken', async () => {

@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The command line of a process, or undefined when it is gone. */
+function commandOf(pid: number): string | undefined {
+  try {
+    return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops a Postgres server still running on this data directory, and returns its pid.
+ *
+ * An emulator that is killed (SIGKILL, a crash of the machine's session) leaves its Postgres child
+ * behind, holding postmaster.pid: the next start would fail with "lock file already exists", and
+ * dev:down would leave a process running. Only a process whose command line names this data directory
+ * is stopped, so a pid reused by something else is left alone.
+ */
+export async function stopStalePostgres(dataDir: string, timeoutMs = 10_000): Promise<number | undefined> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || !commandOf(pid)?.includes(dataDir)) return undefined;
+  // SIGINT is Postgres's fast shutdown; SIGKILL only when it does not end in time.
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+  return pid;
+}
