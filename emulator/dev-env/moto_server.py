@@ -30,7 +30,12 @@ create), which no answer shortens.
 6. S3 event notifications carry the object's versionId (on a versioned bucket) and a sequencer, as
 AWS's do; moto sends only key, size and eTag, so two uploads of the same bytes looked like one. Their
 keys keep "/" unescaped, as AWS's do (moto escapes it as %2F).
+
+7. An aws-chunked upload (what the AWS SDKs and CLI send for a streamed body with a checksum) is
+decoded in linear time: moto appended each chunk to an immutable bytes object, copying the whole body
+per chunk, so a 190 MB file took 138 s to upload (1.5 s sent unchunked).
 """
+import io
 import json
 import re
 import sys
@@ -46,6 +51,7 @@ from moto.redshift import models as redshift_models
 from moto.redshift import responses as redshift_responses
 from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
+from moto.s3 import responses as s3_responses
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sqs import models as sqs_models
 
@@ -288,6 +294,23 @@ ec2_security_groups.SecurityGroupRule.__init__ = _security_group_rule_init_keepi
 ec2_security_groups.SecurityGroupRule.description = property(
     lambda self: self.ip_range.get("Description") or self.source_group.get("Description") or getattr(self, "prefix_list_description", None)
 )
+
+
+def _decode_aws_chunked(self, body):
+    """The payload of an aws-chunked body ("<hex size>\\r\\n<data>\\r\\n" ... "0\\r\\n" trailers), joined once."""
+    if not body:
+        return b""
+    stream = io.BytesIO(body) if isinstance(body, bytes) else body
+    chunks = []
+    size = int(stream.readline().strip(), 16)
+    while size > 0:
+        chunks.append(stream.read(size))
+        stream.readline()  # the CRLF after the data
+        size = int(stream.readline().strip(), 16)
+    return b"".join(chunks)
+
+
+s3_responses.S3Response._handle_encoded_body = _decode_aws_chunked
 
 from moto.server import main  # noqa: E402  (the patch must come first)
 

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthorizeSecurityGroupEgressCommand, CreateSecurityGroupCommand, CreateVpcCommand, DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateJobCommand, GetJobCommand, GetTagsCommand, GlueClient, UpdateJobCommand } from '@aws-sdk/client-glue';
 import { CreateClusterCommand, DescribeClustersCommand, ModifyClusterCommand, ModifyClusterIamRolesCommand, RedshiftClient } from '@aws-sdk/client-redshift';
 import {
-  CreateBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client,
+  CreateBucketCommand, GetBucketLifecycleConfigurationCommand, GetObjectCommand, PutBucketLifecycleConfigurationCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client,
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -49,6 +50,24 @@ describe('the launcher-started moto, S3', () => {
     }));
     const put = await s3.send(new PutObjectCommand({ Bucket: 'tls-only', Key: 'raw/a.csv', Body: 'a\n' }));
     expect(put.ETag).toBeTruthy();
+  });
+
+  it('takes a streamed upload (aws-chunked, with a checksum) of 48 MB byte for byte and in linear time', async () => {
+    const s3 = new S3Client(aws);
+    await s3.send(new CreateBucketCommand({ Bucket: 'streamed' }));
+    const file = join(stateDir, 'streamed.bin');
+    const content = Buffer.alloc(48 * 1024 * 1024);
+    for (let offset = 0; offset < content.length; offset += 4) content.writeUInt32LE((offset * 2654435761) >>> 0, offset);
+    writeFileSync(file, content);
+    const started = Date.now();
+    // A stream body makes the SDK send aws-chunked with a trailing CRC32, as for any file it uploads.
+    await s3.send(new PutObjectCommand({ Bucket: 'streamed', Key: 'big.bin', Body: createReadStream(file), ContentLength: content.length }));
+    const seconds = (Date.now() - started) / 1000;
+    const stored = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'streamed', Key: 'big.bin' }))).Body!.transformToByteArray());
+    expect(stored.length).toBe(content.length);
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(createHash('sha256').update(content).digest('hex'));
+    // Measured here: 1.2 s; with moto's own decoding 11.5 s for this size, and 138 s for a 190 MB file (quadratic).
+    expect(seconds).toBeLessThan(5);
   });
 
   it('reads lifecycle rules back as they were written, which Terraform compares after every put', async () => {
