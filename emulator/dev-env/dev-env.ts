@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { removeLocalProviderOverrideFor } from '../../scripts/lib/terraform.js';
 import { healthPath } from '../gateway/gateway-server.js';
 import { sparkSubmitPath } from '../glue-runner/spark-submit-path.js';
+import { isAlive, stopPid } from '../moto/managed-process.js';
 import { stopStalePostgres } from '../postgres/stale-postgres.js';
 import { defaultPorts, devPaths } from './dev-paths.js';
 import type { EmulatorServicesConfig } from './emulator-services.js';
@@ -33,18 +34,6 @@ function readPid(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8'));
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-function isAlive(pid: number | undefined): pid is number {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A child that exited but was not reaped yet (e.g. when started by a test process) counts as stopped.
-  const stat = `/proc/${pid}/stat`;
-  return !(existsSync(stat) && readFileSync(stat, 'utf8').split(') ')[1]?.startsWith('Z'));
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -146,12 +135,7 @@ async function portFreed(port: number, withinMs: number): Promise<boolean> {
 
 async function stopComponent(pidFile: string): Promise<void> {
   const pid = readPid(pidFile);
-  if (isAlive(pid)) {
-    signalGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + 10_000;
-    while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
-  }
+  if (isAlive(pid)) await stopPid(pid, { signal: 'SIGTERM', send: (signal) => signalGroup(pid, signal) });
   rmSync(pidFile, { force: true });
 }
 

@@ -177,7 +177,7 @@ export class GlueRunner {
     const { run } = entry;
     if (run.JobRunState === 'WAITING') this.transition(entry, 'STARTING');
     entry.runningSince = new Date();
-    entry.finished = this.execute(entry.job, entry)
+    entry.finished = this.execute(entry)
       .catch((error) => this.options.log?.(`glue run ${run.Id} crashed: ${error}`))
       .finally(() => this.startQueued(run.JobName));
   }
@@ -202,8 +202,8 @@ export class GlueRunner {
     }
   }
 
-  private async execute(job: Job, entry: RunEntry): Promise<void> {
-    const { run } = entry;
+  private async execute(entry: RunEntry): Promise<void> {
+    const { run, job } = entry;
     const runDir = join(this.options.workDir, run.Id);
     const mount = new S3Mount(this.s3, join(runDir, 's3'));
     const args = mergeJobArguments({ defaults: job.DefaultArguments ?? {}, run: run.Arguments, jobName: run.JobName, runId: run.Id });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export class PortInUseError extends Error {
@@ -110,4 +110,36 @@ export async function waitUntilReady(options: { service: string; process: Manage
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Whether a process exists; one that exited but was not reaped yet (e.g. started by a test process) counts as stopped. */
+export function isAlive(pid: number | undefined): pid is number {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = `/proc/${pid}/stat`;
+  return !(existsSync(stat) && readFileSync(stat, 'utf8').split(') ')[1]?.startsWith('Z'));
+}
+
+/**
+ * Stops a process we did not spawn (known by pid): `signal`, then SIGKILL when it has not ended within
+ * `graceMs`; resolves once it is gone. `send` delivers each signal (e.g. to the process's group).
+ */
+export async function stopPid(pid: number, options: { signal: NodeJS.Signals; graceMs?: number; send?: (signal: NodeJS.Signals) => void }): Promise<void> {
+  const send = options.send ?? ((signal: NodeJS.Signals) => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // ended in the meantime
+    }
+  });
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+  send(options.signal);
+  const deadline = Date.now() + (options.graceMs ?? 10_000);
+  while (isAlive(pid) && Date.now() < deadline) await pause();
+  if (isAlive(pid)) send('SIGKILL');
+  while (isAlive(pid)) await pause();
 }

@@ -1,15 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isAlive, stopPid } from '../moto/managed-process.js';
 
 /** The command line of a process, or undefined when it is gone. */
 function commandOf(pid: number): string | undefined {
@@ -32,12 +24,8 @@ export async function stopStalePostgres(dataDir: string, timeoutMs = 10_000): Pr
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || !commandOf(pid)?.includes(dataDir)) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !commandOf(pid)?.includes(dataDir)) return undefined;
   // SIGINT is Postgres's fast shutdown; SIGKILL only when it does not end in time.
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + timeoutMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
-  while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+  await stopPid(pid, { signal: 'SIGINT', graceMs: timeoutMs });
   return pid;
 }
