@@ -14,7 +14,6 @@ export const REQUIRED_COLUMNS: readonly Column[] = ['order_id', 'line_id', 'orde
 
 /** Columns whose value longer than 32 characters gives `invalid_id:<column>`, in reason order. */
 export const ID_COLUMNS: readonly Column[] = ['order_id', 'customer_id', 'product_id'];
-export const ID_WIDTH = 32;
 
 /** Widths of the optional text columns (DESIGN 4.1): longer values are cut and counted `truncated_values`. */
 export const TEXT_WIDTHS = { customer_name: 200, customer_email: 320, product_name: 200, category: 64, city: 100 } as const;

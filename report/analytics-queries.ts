@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { splitSqlScript } from '../lambda/shared/sql-script.js';
+import { splitSqlScript } from '../warehouse/sql-script.js';
 
 export const analyticsSqlDir = fileURLToPath(new URL('../sql/analytics/', import.meta.url));
 

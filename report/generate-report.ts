@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RedshiftData } from '../lambda/shared/redshift-data.js';
+import type { RedshiftData } from '../warehouse/redshift-data.js';
 import { loadAnalyticsQueries, type AnalyticsQuery } from './analytics-queries.js';
 import { resultToCsv } from './csv-writer.js';
 import { renderHtmlReport } from './html-report.js';

@@ -1,6 +1,6 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { warehouseConnection, type WarehouseConnection } from '../scripts/lib/warehouse-connection.js';
-import type { Stage } from '../scripts/lib/terraform.js';
+import { warehouseConnection, type WarehouseConnection } from '../stage/warehouse-connection.js';
+import type { Stage } from '../stage/terraform.js';
 
 export class ReportConfigError extends Error {
   override readonly name = 'ReportConfigError';

@@ -1,4 +1,4 @@
-import type { RedshiftData, Row } from '../lambda/shared/redshift-data.js';
+import type { RedshiftData, Row } from '../warehouse/redshift-data.js';
 import type { AnalyticsQuery, QueryName } from './analytics-queries.js';
 
 export type Value = Row[number];

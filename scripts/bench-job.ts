@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSales } from '../generator/generate-sales.js';
 import { median } from './lib/median.js';
-import { ensurePythonEnv, projectRoot, requireJava } from './lib/python-env.js';
+import { ensurePythonEnv, projectRoot, requireJava } from '../stage/python-env.js';
 
 /** Glue job wall time in Spark local mode (process start to manifest), median of the runs per size. */
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '3' } } });

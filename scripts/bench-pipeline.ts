@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStage } from '../emulator/dev-env/local-stage.js';
 import { generateSales } from '../generator/generate-sales.js';
-import { followRun } from '../pipeline/follow-run.js';
-import { localPipeline } from '../pipeline/local-pipeline.js';
-import { describeProgress } from '../pipeline/progress-text.js';
-import { uploadFile } from '../pipeline/upload-file.js';
-import { localStageConfig } from './lib/local-stage-config.js';
+import { followRun } from '../drivers/follow-run.js';
+import { localPipeline } from '../drivers/local-pipeline.js';
+import { describeProgress } from '../drivers/progress-text.js';
+import { uploadFile } from '../drivers/upload-file.js';
+import { localStageConfig } from '../emulator/dev-env/local-stage-config.js';
 import { median } from './lib/median.js';
-import { ensurePythonEnv, requireJava } from './lib/python-env.js';
+import { ensurePythonEnv, requireJava } from '../stage/python-env.js';
 
 function sizes(spec: string): { rows: number; runs: number }[] {
   return spec.split(',').map((part) => {

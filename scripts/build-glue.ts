@@ -1,7 +1,7 @@
 // `npm run build:glue`: the Glue job's two artifacts, which Terraform uploads under scripts/glue/:
 // dist/glue/clean_sales.py (the job's entry script) and dist/glue/sales_cleaning.zip (the package,
 // passed to the job with --extra-py-files).
-import { buildGlueArtifacts } from './lib/glue-artifacts.js';
+import { buildGlueArtifacts } from '../artifacts/glue-artifacts.js';
 
 try {
   const built = buildGlueArtifacts();

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { lambdaBuildOptions, lambdaFunctions } from './lib/lambda-bundle.js';
-import { projectRoot } from './lib/python-env.js';
+import { lambdaBuildOptions, lambdaFunctions } from '../artifacts/lambda-bundle.js';
+import { projectRoot } from '../stage/python-env.js';
 
 const outDir = join(projectRoot, 'dist', 'lambda');
 // A fixed file time makes the zip depend on the code only, so Terraform redeploys only on real changes.

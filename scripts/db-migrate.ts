@@ -3,8 +3,8 @@
 // The target comes from REDSHIFT_CLUSTER_ID / REDSHIFT_DATABASE / REDSHIFT_SECRET_ARN when set, else from
 // the stage's Terraform outputs (stage local: the ones `npm run dev:up` recorded, with its endpoint).
 import { parseArgs } from 'node:util';
-import { parseStageName, warehouseConnection } from './lib/warehouse-connection.js';
-import { migrateWarehouse } from './lib/warehouse-migrations.js';
+import { parseStageName, warehouseConnection } from '../stage/warehouse-connection.js';
+import { migrateWarehouse } from '../warehouse/migrate-warehouse.js';
 
 try {
   const { values } = parseArgs({ args: process.argv.slice(2), options: { stage: { type: 'string', default: 'local' } } });

@@ -7,18 +7,20 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStage } from '../emulator/dev-env/local-stage.js';
 import { generateSales } from '../generator/generate-sales.js';
-import { followRun } from '../pipeline/follow-run.js';
-import { localPipeline } from '../pipeline/local-pipeline.js';
-import { describeProgress } from '../pipeline/progress-text.js';
-import { readGroundTruth, reconcileRun } from '../pipeline/reconcile-run.js';
-import { uploadFile } from '../pipeline/upload-file.js';
+import { followRun } from '../drivers/follow-run.js';
+import { localPipeline } from '../drivers/local-pipeline.js';
+import { describeProgress } from '../drivers/progress-text.js';
+import { readGroundTruth, reconcileRun } from '../drivers/reconcile-run.js';
+import { uploadFile } from '../drivers/upload-file.js';
 import { generateReport, reportPrefix } from '../report/generate-report.js';
 import { insights } from '../report/insights.js';
-import { localStageConfig } from './lib/local-stage-config.js';
-import { ensurePythonEnv, projectRoot, requireJava } from './lib/python-env.js';
-import { requireTerraform } from './lib/terraform.js';
+import { localStageConfig } from '../emulator/dev-env/local-stage-config.js';
+import { ensurePythonEnv, projectRoot, requireJava } from '../stage/python-env.js';
+import { requireTerraform } from '../stage/terraform.js';
 
-class DemoError extends Error {}
+class DemoError extends Error {
+  override readonly name = 'DemoError';
+}
 
 const DEMO_KEY = 'raw/demo/sales_data.csv';
 

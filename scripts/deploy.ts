@@ -1,11 +1,11 @@
 // `npm run deploy -- --stage dev|prod [--apply]`: builds the Lambda and Glue artifacts, plans the stage
 // with Terraform into a saved plan, and applies exactly that plan with --apply. Every refusal and
 // failure ends with one line on stderr.
-import { AwsCredentialsError } from './lib/aws-credentials.js';
-import { parseDeployArguments } from './lib/deploy-arguments.js';
-import { DeployError, deployStage } from './lib/deploy-stage.js';
-import { PlanChangedError } from './lib/saved-plan.js';
-import { LocalOverrideError, TerraformCommandError, TerraformNotFoundError, UsageError } from './lib/terraform.js';
+import { AwsCredentialsError } from '../deploy/aws-credentials.js';
+import { parseDeployArguments } from '../deploy/deploy-arguments.js';
+import { DeployError, deployStage } from '../deploy/deploy-stage.js';
+import { PlanChangedError } from '../deploy/saved-plan.js';
+import { LocalOverrideError, TerraformCommandError, TerraformNotFoundError, UsageError } from '../stage/terraform.js';
 
 const log = (line: string) => console.log(`deploy: ${line}`);
 

@@ -1,8 +1,8 @@
 // `npm run dev:up [-- --fresh]`, `dev:down`, `dev:status`: the offline AWS of the local stage.
 import { down, status, type DevEnvConfig } from '../emulator/dev-env/dev-env.js';
 import { startLocalStage } from '../emulator/dev-env/local-stage.js';
-import { localStageConfig } from './lib/local-stage-config.js';
-import { ensurePythonEnv, PrerequisiteError, requireJava } from './lib/python-env.js';
+import { localStageConfig } from '../emulator/dev-env/local-stage-config.js';
+import { ensurePythonEnv, PrerequisiteError, requireJava } from '../stage/python-env.js';
 
 const [command, ...flags] = process.argv.slice(2);
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensurePythonEnv, PrerequisiteError, projectRoot, requireJava } from './lib/python-env.js';
+import { ensurePythonEnv, PrerequisiteError, projectRoot, requireJava } from '../stage/python-env.js';
 
 /** Runs the Glue job on one local file in Spark local mode, then prints the manifest's counts. */
 function fail(message: string): never {

@@ -5,10 +5,10 @@ import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RedshiftData } from '../lambda/shared/redshift-data.js';
+import { RedshiftData } from '../warehouse/redshift-data.js';
 import { generateReport, reportHtmlFile, reportPrefix, type ReportProgress } from '../report/generate-report.js';
 import { resolveReportTarget } from '../report/report-target.js';
-import { parseStageName } from './lib/warehouse-connection.js';
+import { parseStageName } from '../stage/warehouse-connection.js';
 
 function progressLine(progress: ReportProgress): string | undefined {
   if (progress.kind !== 'finished') return undefined;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { ensurePythonEnv, projectRoot, requireJava } from './lib/python-env.js';
+import { ensurePythonEnv, projectRoot, requireJava } from '../stage/python-env.js';
 
 const python = ensurePythonEnv({ quiet: true });
 requireJava();

@@ -1,4 +1,4 @@
-import { ensurePythonEnv, PrerequisiteError, requireJava } from './lib/python-env.js';
+import { ensurePythonEnv, PrerequisiteError, requireJava } from '../stage/python-env.js';
 
 try {
   ensurePythonEnv();

@@ -1,7 +1,7 @@
 // `npm run tf -- <terraform args> [--stage local|dev|prod] [--endpoint URL]`: Terraform in terraform/,
 // with the machine's provider mirror, the stage's tfvars and workspace, and (stage local) the
 // emulator's endpoints written into the git-ignored provider override.
-import { LocalOverrideError, parseTerraformCliArgs, runTerraform, TerraformCommandError, TerraformNotFoundError, UsageError, writeLocalProviderOverride } from './lib/terraform.js';
+import { LocalOverrideError, parseTerraformCliArgs, runTerraform, TerraformCommandError, TerraformNotFoundError, UsageError, writeLocalProviderOverride } from '../stage/terraform.js';
 
 async function main(): Promise<number> {
   const { args, stage, endpoint } = parseTerraformCliArgs(process.argv.slice(2));

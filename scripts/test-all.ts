@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { projectRoot } from './lib/python-env.js';
+import { projectRoot } from '../stage/python-env.js';
 
 /** Every tier of `npm test`, in order; the run fails when any tier fails. */
 const tiers: { name: string; script: string }[] = [

@@ -3,10 +3,10 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfig } from '../emulator/dev-env/aws-config.js';
-import { devPaths } from '../emulator/dev-env/dev-paths.js';
-import { readEndpoints } from '../emulator/dev-env/endpoints-file.js';
-import { projectRoot } from './lib/python-env.js';
+import { awsClientConfig } from '../stage/aws-target.js';
+import { devPaths } from '../stage/dev-paths.js';
+import { readEndpoints } from '../stage/endpoints-file.js';
+import { projectRoot } from '../stage/python-env.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { bucket: { type: 'string' }, key: { type: 'string' } } });
 

@@ -1,5 +1,5 @@
 # The only provider configuration. Stage `local` merges endpoints and dummy credentials into it
-# from a generated, git-ignored local_override.tf (see scripts/lib/terraform.ts).
+# from a generated, git-ignored local_override.tf (see stage/terraform.ts).
 provider "aws" {
   region = var.region
 

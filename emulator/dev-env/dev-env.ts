@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { removeLocalProviderOverrideFor } from '../../scripts/lib/terraform.js';
+import { removeLocalProviderOverrideFor } from '../../stage/terraform.js';
 import { healthPath } from '../gateway/gateway-server.js';
-import { sparkSubmitPath } from '../glue-runner/spark-submit-path.js';
-import { isAlive, stopPid } from '../moto/managed-process.js';
+import { sparkSubmitPath } from '../../stage/spark-submit-path.js';
+import { startMoto } from '../moto/moto-server.js';
+import { assertPortFree, isAlive, isPortFree, spawnLogged, stopPid, waitUntilReady } from '../process/managed-process.js';
 import { stopStalePostgres } from '../postgres/stale-postgres.js';
-import { defaultPorts, devPaths } from './dev-paths.js';
+import { defaultPorts, devPaths } from '../../stage/dev-paths.js';
 import type { EmulatorServicesConfig } from './emulator-services.js';
-import { isPortOpen, PortInUseError, startMoto, waitForHttp } from './moto-process.js';
 
 const emulatorMain = join(dirname(fileURLToPath(import.meta.url)), 'emulator-main.ts');
 
@@ -77,37 +76,23 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
   }
   if (!emulator!.healthy) {
     await stopComponent(paths.pidFile('emulator'));
-    if (!(await portFreed(config.ports.gateway, 3000))) {
-      throw new PortInUseError(`port ${config.ports.gateway} on 127.0.0.1 is already in use, so the emulator gateway cannot start there: stop what uses it or set another port`);
-    }
+    await portFreed(config.ports.gateway, 3000);
+    await assertPortFree(config.ports.gateway, 'the emulator gateway');
     const servicesConfig: EmulatorServicesConfig = {
       stateDir: config.stateDir, motoUrl: moto!.url, gatewayPort: config.ports.gateway, region: config.region,
       python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), postgresUrl: config.postgresUrl,
     };
-    const log = openSync(paths.logFile('emulator'), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', emulatorMain, JSON.stringify(servicesConfig)], {
-      detached: true, stdio: ['ignore', log, log],
+    const child = spawnLogged({
+      command: process.execPath, args: ['--import', 'tsx', emulatorMain, JSON.stringify(servicesConfig)],
+      logFile: paths.logFile('emulator'), detached: true,
     });
-    child.unref();
     writeFileSync(paths.pidFile('emulator'), String(child.pid));
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(
-      `the emulator exited during start (code ${code}): ${lastError(paths.logFile('emulator'))}; see ${paths.logFile('emulator')}`,
-    ))));
-    try {
-      await Promise.race([waitForHttp(emulator!.url + healthPath, 60_000), exited]);
-    } catch (error) {
-      throw new Error((error as Error).message.startsWith('the emulator') ? (error as Error).message : `the emulator did not start: ${(error as Error).message}; see ${paths.logFile('emulator')}`);
-    } finally {
-      child.removeAllListeners('exit');
-    }
+    await waitUntilReady({
+      service: 'the emulator', process: child, logFile: paths.logFile('emulator'), timeoutMs: 60_000,
+      probe: () => answers(emulator!.url + healthPath),
+    });
   }
   return { freshControlPlane, gatewayUrl: emulator!.url };
-}
-
-/** The last error line a crashed component wrote to its log. */
-function lastError(logFile: string): string {
-  const lines = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n') : [];
-  return [...lines].reverse().find((line) => /^\w*Error\b|Error:/.test(line.trim()))?.trim() ?? 'no error in its log';
 }
 
 /** Stops every component and waits until none of their processes is left. */
@@ -124,13 +109,9 @@ export async function down(config: DevEnvConfig): Promise<void> {
 }
 
 /** A process that just died may hold its port for a moment. */
-async function portFreed(port: number, withinMs: number): Promise<boolean> {
+async function portFreed(port: number, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
-  while (await isPortOpen(port)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return true;
+  while (!(await isPortFree(port)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 async function stopComponent(pidFile: string): Promise<void> {

@@ -1,9 +1,10 @@
-import { migrateWarehouse } from '../../scripts/lib/warehouse-migrations.js';
-import { awsClientConfig } from './aws-config.js';
+import { stackOutput } from '../../stage/stack-outputs.js';
+import { migrateWarehouse } from '../../warehouse/migrate-warehouse.js';
+import { awsClientConfig } from '../../stage/aws-target.js';
 import { down, up, wipe, type DevEnvConfig } from './dev-env.js';
-import { devPaths } from './dev-paths.js';
-import { writeEndpoints, type LocalEndpoints } from './endpoints-file.js';
-import { applyLocalStack } from './local-stack.js';
+import { devPaths } from '../../stage/dev-paths.js';
+import { writeEndpoints, type LocalEndpoints } from '../../stage/endpoints-file.js';
+import { applyLocalTerraform } from './local-terraform.js';
 
 /**
  * Everything `npm run dev:up` does: starts what is not running (moto, the emulator with its warehouse),
@@ -19,20 +20,14 @@ export async function startLocalStage(config: DevEnvConfig, options: { fresh?: b
   const paths = devPaths(config.stateDir);
   const { gatewayUrl, freshControlPlane } = await up(config);
   log(`emulator: ${gatewayUrl}${freshControlPlane ? ' (control plane started empty)' : ''}`);
-  const outputs = await applyLocalStack({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log });
+  const outputs = await applyLocalTerraform({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log });
   const endpoints: LocalEndpoints = { gatewayUrl, region: config.region, outputs };
   writeEndpoints(paths.endpoints, endpoints);
   const applied = await migrateWarehouse(awsClientConfig({ endpoint: gatewayUrl, region: config.region }), {
-    clusterId: required(outputs, 'redshift_cluster_id'),
-    database: required(outputs, 'redshift_database_name'),
-    secretArn: required(outputs, 'redshift_secret_arn'),
+    clusterId: stackOutput(outputs, 'redshift_cluster_id', 'local'),
+    database: stackOutput(outputs, 'redshift_database_name', 'local'),
+    secretArn: stackOutput(outputs, 'redshift_secret_arn', 'local'),
   });
   log(applied.length > 0 ? `warehouse: applied ${applied.join(', ')}` : 'warehouse: schema up to date');
   return endpoints;
-}
-
-function required(outputs: Record<string, string>, name: string): string {
-  const value = outputs[name];
-  if (!value) throw new Error(`the Terraform stage local has no output ${name}: is terraform/outputs.tf complete?`);
-  return value;
 }

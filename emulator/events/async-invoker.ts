@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetFunctionEventInvokeConfigCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, type AwsTarget } from '../dev-env/aws-config.js';
+import { awsClientConfig, type AwsTarget } from '../../stage/aws-target.js';
 import type { FunctionInvoker, InvocationResult } from '../lambda-runtime/function-invoker.js';
 
 export interface AsyncInvokerOptions {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, type Rule, type Target } from '@aws-sdk/client-eventbridge';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, emulatedAccountId, type AwsTarget } from '../dev-env/aws-config.js';
+import { awsClientConfig, emulatedAccountId, type AwsTarget } from '../../stage/aws-target.js';
 import type { AsyncInvoker } from './async-invoker.js';
 import { matchesEventPattern } from './event-pattern.js';
 

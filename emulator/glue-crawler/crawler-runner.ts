@@ -5,7 +5,7 @@ import {
   type Crawler, type LastCrawlInfo, type PartitionInput, type S3Target, type Table,
 } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfig, emulatedAccountId, type AwsTarget } from '../dev-env/aws-config.js';
+import { awsClientConfig, emulatedAccountId, type AwsTarget } from '../../stage/aws-target.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { GlueApiError } from '../glue-runner/glue-errors.js';
 import { inExistingOrder } from './catalog-columns.js';

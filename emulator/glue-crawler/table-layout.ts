@@ -3,6 +3,7 @@
  * data, and the partition columns of the folders between the target and the files (`key=value`
  * folders give `key`, other folders `partition_<level>`, all typed string).
  */
+import { InvalidS3UriError, isS3Uri, parseS3Uri } from '../../contract/s3-uri.js';
 
 export interface S3Folder {
   bucket: string;
@@ -11,10 +12,9 @@ export interface S3Folder {
 }
 
 export function targetFolder(path: string): S3Folder {
-  const match = /^s3a?:\/\/([^/]+)\/?(.*)$/.exec(path.trim());
-  if (!match) throw new Error(`crawler target ${path} is not an S3 path: expected s3://bucket/folder/`);
-  const key = match[2]!;
-  return { bucket: match[1]!, prefix: key === '' || key.endsWith('/') ? key : `${key}/` };
+  if (!isS3Uri(path.trim())) throw new InvalidS3UriError(`crawler target ${path} is not an S3 path: expected s3://bucket/folder/`);
+  const { bucket, key } = parseS3Uri(path.trim());
+  return { bucket, prefix: key === '' || key.endsWith('/') ? key : `${key}/` };
 }
 
 /** Glue's table name: the target's last folder (or the bucket) after the table prefix, lower-cased, other characters as underscores. */

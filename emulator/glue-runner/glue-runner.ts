@@ -4,7 +4,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { GetJobCommand, GlueClient, type Job } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfig, awsProcessEnv, parseS3Uri, type AwsTarget } from '../dev-env/aws-config.js';
+import { isS3Uri, parseS3Uri } from '../../contract/s3-uri.js';
+import { awsClientConfig, awsProcessEnv, type AwsTarget } from '../../stage/aws-target.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { GlueApiError } from './glue-errors.js';
 import { mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
@@ -224,8 +225,8 @@ export class GlueRunner {
   private async prepare(options: { job: Job; args: Record<string, string>; runDir: string; mount: S3Mount }) {
     const { job, args, runDir, mount } = options;
     const fetch = async (uri: string, folder: string) => {
+      if (!isS3Uri(uri)) throw new Error(`${uri} is not an s3:// URI: Glue runs scripts and Python files stored in S3`);
       const location = parseS3Uri(uri);
-      if (!location) throw new Error(`${uri} is not an s3:// URI: Glue runs scripts and Python files stored in S3`);
       const target = join(runDir, folder, basename(location.key));
       if (!(await mount.download(location.bucket, location.key, target))) throw new Error(`${uri} does not exist: upload it before starting the job`);
       return target;
@@ -235,8 +236,8 @@ export class GlueRunner {
     for (const uri of (args['--extra-py-files'] ?? '').split(',').filter(Boolean)) pyFiles.push(await fetch(uri.trim(), 'py-files'));
     const buckets = new Set<string>();
     for (const value of Object.values(args)) {
+      if (!isS3Uri(value)) continue;
       const location = parseS3Uri(value);
-      if (!location) continue;
       buckets.add(location.bucket);
       if (location.key && !location.key.endsWith('/')) await mount.download(location.bucket, location.key);
     }

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { awsClientConfig, awsProcessEnv, type AwsTarget } from '../dev-env/aws-config.js';
+import { awsClientConfig, awsProcessEnv, type AwsTarget } from '../../stage/aws-target.js';
 import type { LambdaCodeStore } from './lambda-code-store.js';
 
 const bootstrap = join(dirname(fileURLToPath(import.meta.url)), 'handler-bootstrap.mjs');

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export class LambdaCodeNotFoundError extends Error {}
+export class LambdaCodeNotFoundError extends Error {
+  override readonly name = 'LambdaCodeNotFoundError';
+}
 
 /**
  * Keeps every function code package that passes through the gateway, keyed by its CodeSha256, because

@@ -1,6 +1,6 @@
 import { LambdaClient, paginateListEventSourceMappings, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, type AwsTarget } from '../dev-env/aws-config.js';
+import { awsClientConfig, type AwsTarget } from '../../stage/aws-target.js';
 import type { FunctionInvoker } from './function-invoker.js';
 import { messagesToDelete, sqsBatchEvent } from './sqs-batch.js';
 

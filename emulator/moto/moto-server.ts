@@ -1,13 +1,18 @@
-import { venvPython } from '../../scripts/lib/python-env.js';
-import { assertPortFree, spawnLogged, waitUntilReady } from './managed-process.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { venvPython } from '../../stage/python-env.js';
+import { assertPortFree, spawnLogged, waitUntilReady } from '../process/managed-process.js';
+
+/** moto's server with the patches of moto_patches/: what dev:up and every test run. */
+const launcher = join(dirname(fileURLToPath(import.meta.url)), 'moto_server.py');
 
 export interface MotoOptions {
   port: number;
   logFile: string;
   /** The Python that has moto[server] (emulator/requirements.txt); the project venv by default. */
   python?: string;
-  /** A script that patches moto and then runs its server, used instead of `-m moto.server`. */
-  launcher?: string;
+  /** Keep running after this process ends, in a process group of its own (dev:up). */
+  detached?: boolean;
   startTimeoutMs?: number;
 }
 
@@ -18,14 +23,14 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Starts moto's server on 127.0.0.1:port and resolves once it answers HTTP. */
+/** Starts the patched moto server on 127.0.0.1:port and resolves once it answers HTTP. */
 export async function startMoto(options: MotoOptions): Promise<MotoServer> {
   await assertPortFree(options.port, 'the moto server');
-  const entry = options.launcher ? [options.launcher] : ['-m', 'moto.server'];
   const process = spawnLogged({
     command: options.python ?? venvPython,
-    args: [...entry, '-H', '127.0.0.1', '-p', String(options.port)],
+    args: [launcher, '-H', '127.0.0.1', '-p', String(options.port)],
     logFile: options.logFile,
+    detached: options.detached,
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
   await waitUntilReady({

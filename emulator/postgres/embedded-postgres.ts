@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { assertPortFree, freePort, spawnLogged, waitUntilReady } from '../moto/managed-process.js';
+import { assertPortFree, freePort, spawnLogged, waitUntilReady } from '../process/managed-process.js';
 import { nativePostgresBinaries } from './native-postgres-binaries.js';
 import { stopStalePostgres } from './stale-postgres.js';
 import type { PostgresEngine } from './postgres-engine.js';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive, stopPid } from '../moto/managed-process.js';
+import { isAlive, stopPid } from '../process/managed-process.js';
 
 /** The command line of a process, or undefined when it is gone. */
 function commandOf(pid: number): string | undefined {

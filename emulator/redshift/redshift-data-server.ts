@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { assertPortFree } from '../moto/managed-process.js';
+import { assertPortFree } from '../process/managed-process.js';
 import { DatabasePools } from '../postgres/database-pools.js';
 import type { PostgresEngine } from '../postgres/postgres-engine.js';
 import { DataApiError } from './data-api-error.js';

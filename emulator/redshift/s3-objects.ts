@@ -1,15 +1,11 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import { parseS3Uri } from '../../contract/s3-uri.js';
 
 export class S3AccessError extends Error {
   override readonly name = 'S3AccessError';
 }
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new S3AccessError(`${uri} is not an S3 URI: expected s3://bucket/key`);
-  return { bucket: match[1]!, key: match[2]! };
-}
 
 function describe(error: unknown): string {
   const { name, message } = error as { name?: string; message?: string };

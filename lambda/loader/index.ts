@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { readEnvironment } from '../shared/environment.js';
-import { RedshiftData } from '../shared/redshift-data.js';
+import { RedshiftData } from '../../warehouse/redshift-data.js';
 import { parseGlueJobStateChange } from './glue-state-change.js';
 import { loadGlueRun, type LoadResult } from './load-glue-run.js';
 

@@ -1,7 +1,7 @@
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { RedshiftData } from '../shared/redshift-data.js';
+import type { RedshiftData } from '../../warehouse/redshift-data.js';
 import { isFinalState, type GlueJobStateChange } from './glue-state-change.js';
 import { getFinishedJobRun, type FinishedJobRun } from './job-run.js';
 import { AUDIT_STATUS_QUERY, auditOnlyStatements, loadRunStatements, SETTLED_STATUSES, type AuditRow, type AuditStatus } from './load-statements.js';

@@ -1,5 +1,5 @@
 import type { RunCounts, RunManifest } from './run-manifest.js';
-import { sqlInteger, sqlNullableString, sqlString, sqlTimestamp } from '../shared/sql-literal.js';
+import { sqlInteger, sqlNullableString, sqlString, sqlTimestamp } from '../../warehouse/sql-literal.js';
 
 /** The clean Parquet columns in file order (docs/data-contract.md): COPY maps Parquet columns by position. */
 export const CLEAN_COLUMNS = [

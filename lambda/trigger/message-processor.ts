@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { isRetryLaterError, jobRunRequest } from './glue-job-run.js';
 import type { JobStarter } from './idempotent-job-starter.js';
-import { deriveRunId } from './run-id.js';
+import { deriveRunId } from '../../contract/run-id.js';
 import { isRawObject, parseS3Notification, type RawObjectFilter } from './s3-notification.js';
 
 export interface TriggerSettings {

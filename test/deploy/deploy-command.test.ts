@@ -6,10 +6,10 @@ import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../emulator/moto/managed-process.js';
+import { freePort } from '../../emulator/process/managed-process.js';
 import { type MotoServer, startMoto } from '../../emulator/moto/moto-server.js';
-import { venvPython } from '../../scripts/lib/python-env.js';
-import { localProviderOverride, terraformVersion } from '../../scripts/lib/terraform.js';
+import { venvPython } from '../../stage/python-env.js';
+import { localProviderOverride, terraformVersion } from '../../stage/terraform.js';
 import { copyProject, type ProjectCopy, runDeploy } from './project-copy.js';
 
 /** The machine's environment without any AWS setting, so only what a test adds counts. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { projectRoot } from '../../scripts/lib/python-env.js';
+import { projectRoot } from '../../stage/python-env.js';
 
 const require = createRequire(import.meta.url);
 
@@ -82,6 +82,9 @@ describe('docker-compose.yml', () => {
     expect(readFileSync(join(projectRoot, build.context, 'requirements.txt'), 'utf8')).toContain(`moto[server]==${pinned![1]}`);
     const launcher = /^COPY (\S+) \/opt\/emulator\/moto_server\.py$/m.exec(dockerfile)?.[1];
     expect(launcher && existsSync(join(projectRoot, build.context, launcher))).toBe(true);
+    // The launcher imports its patches from the folder beside it.
+    const patches = /^COPY (\S+) \/opt\/emulator\/moto_patches$/m.exec(dockerfile)?.[1];
+    expect(patches && existsSync(join(projectRoot, build.context, patches, '__init__.py'))).toBe(true);
   });
 
   it('runs the job on the AWS Glue 5.0 image by spark-submit, with glue/ mounted', () => {

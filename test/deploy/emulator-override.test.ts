@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEmulatorOverride, LocalOverrideError, localProviderOverride } from '../../scripts/lib/terraform.js';
+import { checkEmulatorOverride, LocalOverrideError, localProviderOverride } from '../../stage/terraform.js';
 
 describe('a cloud stage run pointed at the emulator on purpose', () => {
   const endpoint = 'http://127.0.0.1:45123';

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../scripts/lib/python-env.js';
+import { projectRoot } from '../../stage/python-env.js';
 
 /**
  * A throwaway copy of the project (the files git tracks or would track), sharing node_modules and

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PlanChangedError, SavedPlan } from '../../scripts/lib/saved-plan.js';
+import { PlanChangedError, SavedPlan } from '../../deploy/saved-plan.js';
 
 describe('saved plan', () => {
   let dir: string;

@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jobRunsFor } from '../../pipeline/follow-run.js';
-import { deriveRunId } from '../../lambda/trigger/run-id.js';
+import { jobRunsFor } from '../../drivers/follow-run.js';
+import { deriveRunId } from '../../contract/run-id.js';
 import { generatedFile, loaded, sharedStage, upload } from './pipeline-fixture.js';
 
 const pipeline = sharedStage();

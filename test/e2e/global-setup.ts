@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { down, type DevEnvConfig } from '../../emulator/dev-env/dev-env.js';
-import type { LocalEndpoints } from '../../emulator/dev-env/endpoints-file.js';
+import type { LocalEndpoints } from '../../stage/endpoints-file.js';
 import { startLocalStage } from '../../emulator/dev-env/local-stage.js';
-import { freePort } from '../../emulator/moto/managed-process.js';
-import { PrerequisiteError, requireJava, venvDir, venvPython } from '../../scripts/lib/python-env.js';
-import { terraformVersion } from '../../scripts/lib/terraform.js';
+import { freePort } from '../../emulator/process/managed-process.js';
+import { PrerequisiteError, requireJava, venvDir, venvPython } from '../../stage/python-env.js';
+import { terraformVersion } from '../../stage/terraform.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

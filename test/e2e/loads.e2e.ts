@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject, describe, expect, it } from 'vitest';
-import { jobRunsFor } from '../../pipeline/follow-run.js';
-import { replayFailedLoads } from '../../pipeline/replay-failed-loads.js';
-import type { UploadedObject } from '../../pipeline/upload-file.js';
+import { jobRunsFor } from '../../drivers/follow-run.js';
+import { replayFailedLoads } from '../../drivers/replay-failed-loads.js';
+import type { UploadedObject } from '../../drivers/upload-file.js';
 import { generatedFile, loaded, sharedStage, upload } from './pipeline-fixture.js';
 
 const pipeline = sharedStage();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readGroundTruth, reconcileRun } from '../../pipeline/reconcile-run.js';
+import { readGroundTruth, reconcileRun } from '../../drivers/reconcile-run.js';
 import { generatedFile, loaded, sharedStage, upload } from './pipeline-fixture.js';
 
 const pipeline = sharedStage();

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, inject } from 'vitest';
 import { generateSales, type GenerateOptions } from '../../generator/generate-sales.js';
-import { followRun, type AuditRecord, type RunProgress } from '../../pipeline/follow-run.js';
-import { localPipeline, type PipelineHandle } from '../../pipeline/local-pipeline.js';
-import { describeProgress } from '../../pipeline/progress-text.js';
-import { uploadFile, type UploadedObject } from '../../pipeline/upload-file.js';
+import { followRun, type AuditRecord, type RunProgress } from '../../drivers/follow-run.js';
+import { localPipeline, type PipelineHandle } from '../../drivers/local-pipeline.js';
+import { describeProgress } from '../../drivers/progress-text.js';
+import { uploadFile, type UploadedObject } from '../../drivers/upload-file.js';
 
 /** The shared local stage, or undefined when the tier is skipped (a prerequisite is missing off CI). */
 export function sharedStage(): PipelineHandle | undefined {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { venvPython } from '../../scripts/lib/python-env.js';
+import { venvPython } from '../../stage/python-env.js';
 import { startHarness, type Harness } from './emulator-harness.js';
 
 let harness: Harness;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { down, status, up, type DevEnvConfig } from '../../emulator/dev-env/dev-env.js';
-import { PortInUseError } from '../../emulator/dev-env/moto-process.js';
-import { venvDir, venvPython } from '../../scripts/lib/python-env.js';
+import { PortInUseError } from '../../emulator/process/managed-process.js';
+import { venvDir, venvPython } from '../../stage/python-env.js';
 import { freePort } from './emulator-harness.js';
 
 let config: DevEnvConfig;

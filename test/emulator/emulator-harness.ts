@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsClientConfig } from '../../emulator/dev-env/aws-config.js';
+import { awsClientConfig } from '../../stage/aws-target.js';
 import { startEmulatorServices, type EmulatorServices, type EmulatorServicesConfig } from '../../emulator/dev-env/emulator-services.js';
-import { startMoto } from '../../emulator/dev-env/moto-process.js';
-import { freePort } from '../../emulator/moto/managed-process.js';
-import { sparkSubmitPath } from '../../emulator/glue-runner/spark-submit-path.js';
-import { venvDir, venvPython } from '../../scripts/lib/python-env.js';
+import { startMoto } from '../../emulator/moto/moto-server.js';
+import { freePort } from '../../emulator/process/managed-process.js';
+import { sparkSubmitPath } from '../../stage/spark-submit-path.js';
+import { venvDir, venvPython } from '../../stage/python-env.js';
 
 export { freePort };
 
@@ -24,9 +24,9 @@ export async function startHarness(overrides: Partial<EmulatorServicesConfig> = 
   const stateDir = mkdtempSync(join(tmpdir(), 'sdp-emulator-'));
   // Run as root, the warehouse's embedded Postgres runs as an unprivileged user that must be able to enter this folder.
   chmodSync(stateDir, 0o711);
-  const moto = await startMoto({ python: venvPython, port: await freePort(), logFile: join(stateDir, 'moto.log') });
+  const moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
   const services = await startEmulatorServices({
-    stateDir, motoUrl: moto.url, gatewayPort: await freePort(), region: 'us-east-1',
+    stateDir, motoUrl: moto.endpoint, gatewayPort: await freePort(), region: 'us-east-1',
     python: venvPython, sparkSubmit: sparkSubmitPath(venvDir), ...overrides,
   });
   return {
@@ -34,7 +34,7 @@ export async function startHarness(overrides: Partial<EmulatorServicesConfig> = 
     aws: awsClientConfig({ endpoint: services.gatewayUrl, region: 'us-east-1' }),
     async close() {
       await services.stop();
-      process.kill(moto.pid, 'SIGTERM');
+      await moto.stop();
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

@@ -3,9 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto } from '../../emulator/dev-env/moto-process.js';
-import { venvPython } from '../../scripts/lib/python-env.js';
-import { localProviderOverride, resolveProviderSource, terraformDir, terraformEnv, terraformVersion } from '../../scripts/lib/terraform.js';
+import { startMoto, type MotoServer } from '../../emulator/moto/moto-server.js';
+import { localProviderOverride, resolveProviderSource, terraformDir, terraformEnv, terraformVersion } from '../../stage/terraform.js';
 import { freePort } from './emulator-harness.js';
 
 // Applies the root module of stage local to a launcher-started moto, then plans again: every answer moto
@@ -25,7 +24,7 @@ interface Run {
   seconds: number;
 }
 
-let moto: { pid: number; url: string } | undefined;
+let moto: MotoServer | undefined;
 let workDir: string;
 
 function terraform(args: string[]): Promise<Run> {
@@ -62,16 +61,16 @@ describe.skipIf(!version)('terraform apply of stage local against the launcher-s
       cpSync(join(terraformDir, file), join(module, file));
     }
     cpSync(join(terraformDir, 'stages'), join(module, 'stages'), { recursive: true });
-    moto = await startMoto({ python: venvPython, port: await freePort(), logFile: join(workDir, 'moto.log') });
-    writeFileSync(join(module, 'local_override.tf'), localProviderOverride({ endpoint: moto.url }));
+    moto = await startMoto({ port: await freePort(), logFile: join(workDir, 'moto.log') });
+    writeFileSync(join(module, 'local_override.tf'), localProviderOverride({ endpoint: moto.endpoint }));
     const artifacts = writePlaceholderArtifacts(workDir);
     stageArgs = ['-var-file=stages/local.tfvars', `-var=lambda_artifacts_dir=${artifacts.lambda}`, `-var=glue_artifacts_dir=${artifacts.glue}`, '-input=false', '-no-color'];
     const init = await terraform(['init', '-input=false', '-no-color']);
     if (init.status !== 0) throw new Error(`terraform init of the copied module failed:\n${init.output}`);
   });
 
-  afterAll(() => {
-    if (moto) process.kill(moto.pid, 'SIGTERM');
+  afterAll(async () => {
+    await moto?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 

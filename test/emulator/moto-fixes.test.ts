@@ -11,26 +11,25 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsClientConfig } from '../../emulator/dev-env/aws-config.js';
-import { startMoto } from '../../emulator/dev-env/moto-process.js';
-import { venvPython } from '../../scripts/lib/python-env.js';
+import { awsClientConfig } from '../../stage/aws-target.js';
+import { startMoto, type MotoServer } from '../../emulator/moto/moto-server.js';
 import { freePort } from './emulator-harness.js';
 
 const account = '123456789012';
 const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
 
-let moto: { pid: number; url: string };
+let moto: MotoServer;
 let stateDir: string;
 let aws: ReturnType<typeof awsClientConfig>;
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'sdp-moto-fixes-'));
-  moto = await startMoto({ python: venvPython, port: await freePort(), logFile: join(stateDir, 'moto.log') });
-  aws = awsClientConfig({ endpoint: moto.url, region: 'us-east-1' });
+  moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
+  aws = awsClientConfig({ endpoint: moto.endpoint, region: 'us-east-1' });
 });
 
-afterAll(() => {
-  if (moto) process.kill(moto.pid, 'SIGTERM');
+afterAll(async () => {
+  await moto?.stop();
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 

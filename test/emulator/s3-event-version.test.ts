@@ -4,25 +4,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsClientConfig } from '../../emulator/dev-env/aws-config.js';
-import { startMoto } from '../../emulator/dev-env/moto-process.js';
-import { venvPython } from '../../scripts/lib/python-env.js';
+import { awsClientConfig } from '../../stage/aws-target.js';
+import { startMoto, type MotoServer } from '../../emulator/moto/moto-server.js';
 import { freePort } from './emulator-harness.js';
 
 let stateDir: string;
-let moto: { pid: number; url: string };
+let moto: MotoServer;
 let s3: S3Client;
 let sqs: SQSClient;
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'sdp-s3-events-'));
-  moto = await startMoto({ python: venvPython, port: await freePort(), logFile: join(stateDir, 'moto.log') });
-  s3 = new S3Client(awsClientConfig({ endpoint: moto.url, region: 'us-east-1' }));
-  sqs = new SQSClient(awsClientConfig({ endpoint: moto.url, region: 'us-east-1' }));
+  moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
+  s3 = new S3Client(awsClientConfig({ endpoint: moto.endpoint, region: 'us-east-1' }));
+  sqs = new SQSClient(awsClientConfig({ endpoint: moto.endpoint, region: 'us-east-1' }));
 });
 
-afterAll(() => {
-  process.kill(moto.pid, 'SIGTERM');
+afterAll(async () => {
+  await moto.stop();
   rmSync(stateDir, { recursive: true, force: true });
 });
 

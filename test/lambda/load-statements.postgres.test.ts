@@ -181,7 +181,7 @@ describe('loader SQL on Postgres', () => {
 
   it('applies the DDL a second time without error', async () => {
     const { ddlScript } = await import('./warehouse-postgres.js');
-    const { splitSqlScript } = await import('../../lambda/shared/sql-script.js');
+    const { splitSqlScript } = await import('../../warehouse/sql-script.js');
     await expect(warehouse.transaction(splitSqlScript(ddlScript))).resolves.toBeUndefined();
   });
 });

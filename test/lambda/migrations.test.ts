@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChangedMigrationError, migrate, migrationFromFile, migrationTransaction, pendingMigrations } from '../../lambda/shared/migrations.js';
+import { ChangedMigrationError, migrate, migrationFromFile, migrationTransaction, pendingMigrations } from '../../warehouse/migrations.js';
 import { postgresUrl, WarehouseOnPostgres } from './warehouse-postgres.js';
 
 const ddlFile = '001_warehouse_tables.sql';

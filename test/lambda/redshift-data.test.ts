@@ -1,7 +1,7 @@
 import { BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RedshiftData, StatementFailedError, StatementTimeoutError } from '../../lambda/shared/redshift-data.js';
+import { RedshiftData, StatementFailedError, StatementTimeoutError } from '../../warehouse/redshift-data.js';
 
 const redshift = mockClient(RedshiftDataClient);
 const target = { clusterId: 'c', database: 'd', secretArn: 's' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveRunId, RUN_ID_PATTERN } from '../../lambda/trigger/run-id.js';
+import { deriveRunId, RUN_ID_PATTERN } from '../../contract/run-id.js';
 
 const object = { bucket: 'sales-data', key: 'raw/2024/sales_data.csv', version: 'v1' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sqlInteger, sqlNullableString, sqlString, sqlTimestamp, UnsafeSqlValueError } from '../../lambda/shared/sql-literal.js';
+import { sqlInteger, sqlNullableString, sqlString, sqlTimestamp, UnsafeSqlValueError } from '../../warehouse/sql-literal.js';
 
 describe('sqlString', () => {
   it('doubles quotes', () => {

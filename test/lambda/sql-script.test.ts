@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSqlScript } from '../../lambda/shared/sql-script.js';
+import { splitSqlScript } from '../../warehouse/sql-script.js';
 
 describe('splitSqlScript', () => {
   it('splits on semicolons, drops comments and collapses whitespace', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import type { RedshiftData, Row } from '../../lambda/shared/redshift-data.js';
-import { splitSqlScript } from '../../lambda/shared/sql-script.js';
+import type { RedshiftData, Row } from '../../warehouse/redshift-data.js';
+import { splitSqlScript } from '../../warehouse/sql-script.js';
 
 export const postgresUrl = process.env.SALES_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const ddlScript = readFileSync(new URL('../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { insights, isEmptyWarehouse } from '../../report/insights.js';
-import type { Row } from '../../lambda/shared/redshift-data.js';
+import type { Row } from '../../warehouse/redshift-data.js';
 import { emptyRows, resultsOf, sampleRows } from './sample-results.js';
 
 describe('insights', () => {

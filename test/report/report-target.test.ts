@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { devPaths } from '../../emulator/dev-env/dev-paths.js';
-import { LocalStageNotRunningError, writeEndpoints } from '../../emulator/dev-env/endpoints-file.js';
+import { devPaths } from '../../stage/dev-paths.js';
+import { LocalStageNotRunningError, writeEndpoints } from '../../stage/endpoints-file.js';
 import { ReportConfigError, resolveReportTarget } from '../../report/report-target.js';
 
 const outputs = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../lambda/shared/redshift-data.js';
+import type { Row } from '../../warehouse/redshift-data.js';
 import { loadAnalyticsQueries } from '../../report/analytics-queries.js';
 import { runAnalytics, UnexpectedColumnsError, type AnalyticsProgress } from '../../report/run-analytics.js';
 

@@ -1,6 +1,6 @@
 import { analyticsColumns, queryNames, type QueryName } from '../../report/analytics-queries.js';
 import type { AnalyticsResults } from '../../report/run-analytics.js';
-import type { Row } from '../../lambda/shared/redshift-data.js';
+import type { Row } from '../../warehouse/redshift-data.js';
 
 /** Results shaped as the Data API returns them (decimals as strings, counts as numbers), small enough to check by hand. */
 export const sampleRows: Record<QueryName, Row[]> = {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { RedshiftData } from '../../lambda/shared/redshift-data.js';
-import { splitSqlScript } from '../../lambda/shared/sql-script.js';
+import { RedshiftData } from '../../warehouse/redshift-data.js';
+import { splitSqlScript } from '../../warehouse/sql-script.js';
 import { generateSales } from '../../generator/generate-sales.js';
 import { startRedshiftHarness, type RedshiftHarness } from '../emulator/redshift/redshift-harness.js';
 

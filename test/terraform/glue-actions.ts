@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot, venvPython } from '../../scripts/lib/python-env.js';
+import { projectRoot, venvPython } from '../../stage/python-env.js';
 
 export interface StorageOperation {
   operation: string;

@@ -1,8 +1,8 @@
 // Issue 3's IAM contract: each workload's role grants exactly what its code calls plus what AWS
 // itself needs for the role's settings; no wildcard action; every "*" resource explained.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lambdaFunctions } from '../../scripts/lib/lambda-bundle.js';
-import { terraformDir, terraformVersion } from '../../scripts/lib/terraform.js';
+import { lambdaFunctions } from '../../artifacts/lambda-bundle.js';
+import { terraformDir, terraformVersion } from '../../stage/terraform.js';
 import { glueSources, glueStorageCalls, type S3Need, s3NeedsOfOperations } from './glue-actions.js';
 import { platformRequirements } from './platform-requirements.js';
 import { allowsS3Request } from './s3-grants.js';

@@ -1,6 +1,7 @@
 // Whether a role's statements allow an S3 action on a given path: object actions on the object
 // ARNs, s3:ListBucket on the bucket ARN within any s3:prefix condition.
 import type { PolicyStatement } from './stack-plan.js';
+import { parseS3Uri } from '../../contract/s3-uri.js';
 
 export interface S3Request {
   action: string;
@@ -12,12 +13,6 @@ export interface S3Request {
 export function iamPatternMatches(pattern: string, value: string): boolean {
   const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
   return new RegExp(`^${regex}$`).test(value);
-}
-
-function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!match) throw new Error(`not an s3:// URI: ${uri}`);
-  return { bucket: match[1]!, key: match[2]! };
 }
 
 /** Whether a statement's conditions hold for a request; only s3:prefix is modelled, any other condition makes it not apply. */

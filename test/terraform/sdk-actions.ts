@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { lambdaBuildOptions } from '../../scripts/lib/lambda-bundle.js';
-import { projectRoot } from '../../scripts/lib/python-env.js';
+import { lambdaBuildOptions } from '../../artifacts/lambda-bundle.js';
+import { projectRoot } from '../../stage/python-env.js';
 
 export interface SdkCall {
   /** The client package, e.g. `@aws-sdk/client-glue`. */

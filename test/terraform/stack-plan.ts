@@ -1,6 +1,6 @@
 // The stack as Terraform plans it for one stage, offline: `terraform test` with the mock provider
 // plans tests/iam_contract.tftest.hcl and, with -json -verbose, prints that plan as JSON.
-import { runTerraform, type Stage } from '../../scripts/lib/terraform.js';
+import { runTerraform, type Stage } from '../../stage/terraform.js';
 
 /** An IAM policy statement as the aws_iam_policy_document data source holds it. */
 export interface PolicyStatement {

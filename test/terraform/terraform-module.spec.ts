@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureCheckovEnv } from '../../scripts/lib/python-env.js';
-import { runTerraform, type Stage, stages, terraformDir, terraformVersion, type TerraformResult } from '../../scripts/lib/terraform.js';
+import { ensureCheckovEnv } from '../../stage/python-env.js';
+import { runTerraform, type Stage, stages, terraformDir, terraformVersion, type TerraformResult } from '../../stage/terraform.js';
 
 const execFileAsync = promisify(execFile);
 

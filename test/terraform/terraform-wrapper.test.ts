@@ -10,7 +10,7 @@ import {
   resolveProviderSource,
   stageArgs,
   TerraformCommandError,
-} from '../../scripts/lib/terraform.js';
+} from '../../stage/terraform.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'sdp-tf-'));

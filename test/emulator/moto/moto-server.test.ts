@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, PortInUseError } from '../../../emulator/moto/managed-process.js';
+import { freePort, PortInUseError } from '../../../emulator/process/managed-process.js';
 import { startMoto } from '../../../emulator/moto/moto-server.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'sdp-moto-'));
@@ -52,7 +52,7 @@ describe('moto server manager', () => {
   });
 
   it('reports the end of the log when moto exits before it is ready', async () => {
-    const start = startMoto({ port: await freePort(), logFile: join(stateDir, 'broken.log'), launcher: '/nonexistent/launcher.py' });
-    await expect(start).rejects.toThrow(/exited \(code 2\) before it was ready[\s\S]*nonexistent/);
+    const start = startMoto({ port: await freePort(), logFile: join(stateDir, 'broken.log'), python: process.execPath });
+    await expect(start).rejects.toThrow(/exited \(code 1\) before it was ready[\s\S]*moto_server\.py/);
   });
 });

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { splitSqlScript } from '../../../lambda/shared/sql-script.js';
+import { splitSqlScript } from '../../../warehouse/sql-script.js';
 import { startRedshiftHarness, type RedshiftHarness } from './redshift-harness.js';
 
 const bucket = 'warehouse-data';

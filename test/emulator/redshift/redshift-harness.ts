@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from '../../../emulator/moto/managed-process.js';
+import { freePort } from '../../../emulator/process/managed-process.js';
 import { startMoto, type MotoServer } from '../../../emulator/moto/moto-server.js';
 import { startPostgresEngine, type PostgresEngine } from '../../../emulator/postgres/postgres-engine.js';
 import { startRedshiftDataApi, type RedshiftDataServer } from '../../../emulator/redshift/redshift-data-server.js';

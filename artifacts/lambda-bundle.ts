@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { projectRoot } from './python-env.js';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The Lambda functions: each one's code starts at lambda/<name>/index.ts and ships as <name>.zip. */
 export const lambdaFunctions = ['trigger', 'loader'] as const;

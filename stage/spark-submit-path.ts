@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PrerequisiteError } from '../../scripts/lib/python-env.js';
+import { PrerequisiteError } from './python-env.js';
 
 /** spark-submit of the PySpark installed in a virtualenv (the same Spark the job's tests use). */
 export function sparkSubmitPath(venvDir: string): string {

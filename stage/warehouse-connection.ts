@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import type { RedshiftDataClientConfig } from '@aws-sdk/client-redshift-data';
-import { awsClientConfig } from '../../emulator/dev-env/aws-config.js';
-import { devPaths } from '../../emulator/dev-env/dev-paths.js';
-import { readEndpoints } from '../../emulator/dev-env/endpoints-file.js';
-import type { RedshiftTarget } from '../../lambda/shared/redshift-data.js';
+import { awsClientConfig } from './aws-target.js';
+import { devPaths } from './dev-paths.js';
+import { readEndpoints } from './endpoints-file.js';
+import type { RedshiftTarget } from '../warehouse/redshift-data.js';
 import { projectRoot } from './python-env.js';
+import { stackOutput, type StackOutputName, type StackOutputs } from './stack-outputs.js';
 import { stages, terraformOutputs, type Stage } from './terraform.js';
 
-export class WarehouseConfigError extends Error {}
+export class WarehouseConfigError extends Error {
+  override readonly name = 'WarehouseConfigError';
+}
 
 /** How a command reaches a stage's warehouse: the Data API client settings and the cluster it targets. */
 export interface WarehouseConnection {
@@ -15,7 +18,7 @@ export interface WarehouseConnection {
   client: RedshiftDataClientConfig;
   target: RedshiftTarget;
   /** The stage's Terraform outputs (the ones dev:up recorded for stage local). */
-  outputs: Record<string, unknown>;
+  outputs: StackOutputs;
 }
 
 export function parseStageName(name: string): Stage {
@@ -32,13 +35,15 @@ export function parseStageName(name: string): Stage {
 export async function warehouseConnection(stage: Stage, env: NodeJS.ProcessEnv = process.env, stateDir = join(projectRoot, '.dev')): Promise<WarehouseConnection> {
   const local = stage === 'local' ? readEndpoints(devPaths(stateDir).endpoints) : undefined;
   const fromEnv = env.REDSHIFT_CLUSTER_ID && env.REDSHIFT_DATABASE && env.REDSHIFT_SECRET_ARN;
-  const outputs: Record<string, unknown> = local?.outputs ?? (fromEnv ? {} : await terraformOutputs(stage));
-  const pick = (envName: string, outputName: string): string => {
-    const value = env[envName] ?? outputs[outputName];
-    if (typeof value !== 'string' || value === '') {
-      throw new WarehouseConfigError(`no ${envName}: set it, or apply the stack of stage ${stage} so Terraform outputs ${outputName}`);
+  const outputs: StackOutputs = local?.outputs ?? (fromEnv ? {} : await terraformOutputs(stage));
+  const pick = (envName: string, outputName: StackOutputName): string => {
+    const value = env[envName];
+    if (value) return value;
+    try {
+      return stackOutput(outputs, outputName, stage);
+    } catch (error) {
+      throw new WarehouseConfigError(`no ${envName}: set it, or ${(error as Error).message}`, { cause: error });
     }
-    return value;
   };
   return {
     stage,

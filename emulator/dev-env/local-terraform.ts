@@ -2,10 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../scripts/lib/python-env.js';
-import { runTerraform, terraformDir, writeLocalProviderOverride } from '../../scripts/lib/terraform.js';
+import { projectRoot } from '../../stage/python-env.js';
+import type { StackOutputs } from '../../stage/stack-outputs.js';
+import { runTerraform, terraformDir, terraformOutputs, writeLocalProviderOverride } from '../../stage/terraform.js';
 
-export class LocalStackApplyError extends Error {}
+export class LocalTerraformApplyError extends Error {
+  override readonly name = 'LocalTerraformApplyError';
+}
 
 /**
  * Builds the Lambda zips and the Glue artifacts with the project's own build (a few seconds), so the
@@ -13,11 +16,11 @@ export class LocalStackApplyError extends Error {}
  */
 function buildArtifacts(): void {
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, encoding: 'utf8' });
-  if (build.status !== 0) throw new LocalStackApplyError(`\`npm run build\` failed, so the local stage has no Lambda or Glue artifacts to deploy:\n${build.stderr || build.stdout}`);
+  if (build.status !== 0) throw new LocalTerraformApplyError(`\`npm run build\` failed, so the local stage has no Lambda or Glue artifacts to deploy:\n${build.stderr || build.stdout}`);
 }
 
 /** Everything an apply of stage local depends on: the module, the stage's variables and the built artifacts. */
-export function stackFingerprint(endpoint: string): string {
+export function localTerraformFingerprint(endpoint: string): string {
   const hash = createHash('sha256').update(endpoint);
   const files = [
     ...readdirSync(terraformDir).filter((name) => name.endsWith('.tf') && name !== 'local_override.tf').map((name) => join(terraformDir, name)),
@@ -30,7 +33,7 @@ export function stackFingerprint(endpoint: string): string {
 
 interface AppliedRecord {
   fingerprint: string;
-  outputs: Record<string, string>;
+  outputs: StackOutputs;
 }
 
 /**
@@ -40,7 +43,7 @@ interface AppliedRecord {
  * that exists any more and is dropped first; while it keeps running and nothing changed since the last
  * apply, the apply is skipped, which makes a restart take seconds.
  */
-export async function applyLocalStack(options: { endpoint: string; freshControlPlane: boolean; stateDir: string; logFile: string; log?: (line: string) => void }): Promise<Record<string, string>> {
+export async function applyLocalTerraform(options: { endpoint: string; freshControlPlane: boolean; stateDir: string; logFile: string; log?: (line: string) => void }): Promise<StackOutputs> {
   buildArtifacts();
   const stateFile = join(options.stateDir, 'local.tfstate');
   const recordFile = join(options.stateDir, 'applied.json');
@@ -48,7 +51,7 @@ export async function applyLocalStack(options: { endpoint: string; freshControlP
   if (options.freshControlPlane) {
     for (const file of [stateFile, `${stateFile}.backup`, recordFile]) rmSync(file, { force: true });
   }
-  const fingerprint = stackFingerprint(options.endpoint);
+  const fingerprint = localTerraformFingerprint(options.endpoint);
   if (existsSync(recordFile)) {
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as AppliedRecord;
     if (record.fingerprint === fingerprint) {
@@ -62,13 +65,10 @@ export async function applyLocalStack(options: { endpoint: string; freshControlP
   writeFileSync(options.logFile, apply.stdout + apply.stderr);
   if (apply.status !== 0) {
     const errors = (apply.stderr || apply.stdout).split('\n').filter((line) => /Error:|with |on .* line/.test(line)).slice(0, 12).join('\n');
-    throw new LocalStackApplyError(`terraform apply of stage local failed (full log: ${options.logFile}):\n${errors}\n`
+    throw new LocalTerraformApplyError(`terraform apply of stage local failed (full log: ${options.logFile}):\n${errors}\n`
       + 'If the emulator lacks what a changed resource needs, `npm run dev:up -- --fresh` creates the stage from zero.');
   }
-  const output = await runTerraform({ args: ['output', '-json', `-state=${stateFile}`], stage: 'local', stdio: 'pipe', announce: false });
-  if (output.status !== 0) throw new LocalStackApplyError(`terraform output of stage local failed: ${output.stderr.trim()}`);
-  const values = JSON.parse(output.stdout) as Record<string, { value: unknown }>;
-  const outputs = Object.fromEntries(Object.entries(values).map(([name, { value }]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+  const outputs = await terraformOutputs('local', { stateFile });
   writeFileSync(recordFile, `${JSON.stringify({ fingerprint, outputs } satisfies AppliedRecord, null, 2)}\n`);
   return outputs;
 }

@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { deriveRunId } from '../lambda/trigger/run-id.js';
+import { deriveRunId } from '../contract/run-id.js';
 
 export interface UploadedObject {
   bucket: string;

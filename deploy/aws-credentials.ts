@@ -1,7 +1,9 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 
-export class AwsCredentialsError extends Error {}
+export class AwsCredentialsError extends Error {
+  override readonly name = 'AwsCredentialsError';
+}
 
 export interface AwsIdentity {
   account: string;

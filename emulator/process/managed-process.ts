@@ -23,6 +23,14 @@ export function assertPortFree(port: number, service: string): Promise<void> {
   });
 }
 
+/** Whether nothing listens on 127.0.0.1:port. */
+export function isPortFree(port: number): Promise<boolean> {
+  return assertPortFree(port, 'a probe').then(() => true, (error: unknown) => {
+    if (error instanceof PortInUseError) return false;
+    throw error;
+  });
+}
+
 /** Any free TCP port on 127.0.0.1, for servers that cannot report the port they bound. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,18 +62,22 @@ export interface SpawnLoggedOptions {
   gid?: number;
   stopSignal?: NodeJS.Signals;
   graceMs?: number;
+  /** Outlive this process, leading a process group of its own (the components dev:up leaves running). */
+  detached?: boolean;
 }
 
 /** A child process with its output in a log file, stopped cleanly on request. */
 export function spawnLogged(options: SpawnLoggedOptions): ManagedProcess {
   const log = openSync(options.logFile, 'a');
   const child = spawn(options.command, options.args, {
-    stdio: ['ignore', log, log], env: options.env ?? process.env, uid: options.uid, gid: options.gid,
+    stdio: ['ignore', log, log], env: options.env ?? process.env, uid: options.uid, gid: options.gid, detached: options.detached,
   });
   closeSync(log);
-  // If this process ends without stopping the child (a crash, Ctrl-C), the child must not outlive it.
+  // If this process ends without stopping the child (a crash, Ctrl-C), the child must not outlive it,
+  // unless it was started to outlive it.
   const stopOnExit = () => child.kill(options.stopSignal ?? 'SIGTERM');
-  process.once('exit', stopOnExit);
+  if (options.detached) child.unref();
+  else process.once('exit', stopOnExit);
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', reject);

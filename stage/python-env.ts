@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const venvDir = join(projectRoot, '.venv');
 export const venvPython = join(venvDir, 'bin', 'python');
 
@@ -12,7 +12,9 @@ export const venvPython = join(venvDir, 'bin', 'python');
 const installedRequirementFiles = ['glue/requirements-dev.txt', 'emulator/requirements.txt'];
 const requirementFiles = ['glue/requirements.txt', ...installedRequirementFiles];
 
-export class PrerequisiteError extends Error {}
+export class PrerequisiteError extends Error {
+  override readonly name = 'PrerequisiteError';
+}
 
 function versionOf(command: string, args: string[]): string | undefined {
   const result = spawnSync(command, args, { encoding: 'utf8' });

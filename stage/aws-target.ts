@@ -25,8 +25,3 @@ export function awsProcessEnv(target: AwsTarget): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'test',
   };
 }
-
-export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
-  const match = /^s3a?:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  return match ? { bucket: match[1]!, key: match[2]! } : undefined;
-}

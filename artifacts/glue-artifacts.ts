@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { projectRoot } from './python-env.js';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export const glueSourceDir = join(projectRoot, 'glue');
 export const glueDistDir = join(projectRoot, 'dist', 'glue');
-export const glueArtifacts = ['clean_sales.py', 'sales_cleaning.zip'] as const;
 
 // A fixed file time makes the artifacts depend on the code only, so Terraform re-uploads only on real changes.
 const FIXED_TIME = new Date('2020-01-01T00:00:00Z');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AwsIdentity, callerIdentity, findAwsCredentials } from './aws-credentials.js';
 import type { DeployStage } from './deploy-arguments.js';
-import { projectRoot } from './python-env.js';
+import { projectRoot } from '../stage/python-env.js';
 import { SavedPlan } from './saved-plan.js';
 import {
   checkStageOverride,
@@ -16,9 +16,11 @@ import {
   type TerraformResult,
   type TerraformRunOptions,
   writeLocalProviderOverride,
-} from './terraform.js';
+} from '../stage/terraform.js';
 
-export class DeployError extends Error {}
+export class DeployError extends Error {
+  override readonly name = 'DeployError';
+}
 
 export interface DeployOptions {
   stage: DeployStage;

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { CreatedObject } from './s3-notification.js';
 
 const SLUG_LENGTH = 40;
 const HASH_LENGTH = 16;
+/** The S3 object version a run cleans. */
+export interface ObjectVersion {
+  bucket: string;
+  key: string;
+  version: string;
+}
+
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
@@ -10,7 +16,7 @@ export const RUN_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
  * becomes an S3 path segment and a Glue argument, hence the narrow alphabet; the readable part is the
  * file's name, the hash keeps ids of different objects and versions apart.
  */
-export function deriveRunId(object: Pick<CreatedObject, 'bucket' | 'key' | 'version'>): string {
+export function deriveRunId(object: ObjectVersion): string {
   const hash = createHash('sha256')
     .update([object.bucket, object.key, object.version].join('\n'))
     .digest('hex')

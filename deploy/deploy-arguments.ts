@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './terraform.js';
+import { UsageError } from '../stage/terraform.js';
 
 export const deployStages = ['dev', 'prod'] as const;
 export type DeployStage = (typeof deployStages)[number];

@@ -1,13 +1,16 @@
+import type { StackOutputs } from './stack-outputs.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** What dev:up tells the other commands (upload, demo, report) about the running local stage. */
 export interface LocalEndpoints {
   gatewayUrl: string;
   region: string;
-  outputs: Record<string, string>;
+  outputs: StackOutputs;
 }
 
-export class LocalStageNotRunningError extends Error {}
+export class LocalStageNotRunningError extends Error {
+  override readonly name = 'LocalStageNotRunningError';
+}
 
 export function writeEndpoints(file: string, endpoints: LocalEndpoints): void {
   writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-export class PlanChangedError extends Error {}
+export class PlanChangedError extends Error {
+  override readonly name = 'PlanChangedError';
+}
 
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');

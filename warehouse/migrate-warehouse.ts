@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RedshiftDataClient, type RedshiftDataClientConfig } from '@aws-sdk/client-redshift-data';
-import { migrate, migrationFromFile, type Migration } from '../../lambda/shared/migrations.js';
-import { RedshiftData, type RedshiftTarget } from '../../lambda/shared/redshift-data.js';
-import { projectRoot } from './python-env.js';
+import { migrate, migrationFromFile, type Migration } from './migrations.js';
+import { RedshiftData, type RedshiftTarget } from './redshift-data.js';
 
-export const ddlDir = join(projectRoot, 'sql', 'ddl');
+export const ddlDir = fileURLToPath(new URL('../sql/ddl/', import.meta.url));
 
 export function ddlMigrations(dir = ddlDir): Migration[] {
   return readdirSync(dir)

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RedshiftData, Row } from '../lambda/shared/redshift-data.js';
-import { sqlString } from '../lambda/shared/sql-literal.js';
+import type { RedshiftData, Row } from '../warehouse/redshift-data.js';
+import { sqlString } from '../warehouse/sql-literal.js';
 import type { AuditRecord } from './follow-run.js';
 
 /** What the generator says the pipeline must make of one file (docs/ground-truth.md). */

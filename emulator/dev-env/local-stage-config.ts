@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { defaultPorts, type DevEnvConfig } from '../../emulator/dev-env/dev-env.js';
-import { projectRoot, venvDir } from './python-env.js';
+import { defaultPorts, type DevEnvConfig } from './dev-env.js';
+import { projectRoot, venvDir } from '../../stage/python-env.js';
 
 /**
  * The local stage of this checkout, as dev:up, dev:down, dev:status and the demo run it: state in .dev/,

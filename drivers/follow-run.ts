@@ -1,6 +1,6 @@
 import { GetJobRunsCommand, type GlueClient, type JobRun } from '@aws-sdk/client-glue';
-import type { RedshiftData } from '../lambda/shared/redshift-data.js';
-import { sqlString } from '../lambda/shared/sql-literal.js';
+import type { RedshiftData } from '../warehouse/redshift-data.js';
+import { sqlString } from '../warehouse/sql-literal.js';
 
 /** A run's audit row, as the loader wrote it. */
 export interface AuditRecord {
@@ -29,7 +29,9 @@ const JOB_PHASES: Record<string, RunPhase> = {
   SUCCEEDED: 'job succeeded', FAILED: 'job failed', ERROR: 'job failed', STOPPED: 'job stopped', TIMEOUT: 'job timed out',
 };
 
-export class RunTimeoutError extends Error {}
+export class RunTimeoutError extends Error {
+  override readonly name = 'RunTimeoutError';
+}
 
 /** The job runs started for a run id (the trigger passes it as --run_id), newest first. */
 export async function jobRunsFor(glue: GlueClient, jobName: string, runId: string): Promise<JobRun[]> {

@@ -1,0 +1,2 @@
+"""Patches that make moto answer as AWS does where the pipeline and Terraform depend on it, one module per
+service. Importing a module applies its patches; each patch says what AWS does."""
