@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot, venvPython } from '../../scripts/lib/python-env.js';
+import { projectRoot, venvPython } from '../../stage/python-env.js';
 import { sentStatements, type SentStatement } from './warehouse-statements.js';
 
 const checker = fileURLToPath(new URL('./check_redshift_sql.py', import.meta.url));

@@ -7,13 +7,13 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadGlueRun } from '../../lambda/loader/load-glue-run.js';
-import { migrate } from '../../lambda/shared/migrations.js';
-import { RedshiftData } from '../../lambda/shared/redshift-data.js';
-import { auditRecord } from '../../pipeline/follow-run.js';
-import { reconcileRun, type GroundTruth } from '../../pipeline/reconcile-run.js';
+import { migrate } from '../../warehouse/migrations.js';
+import { RedshiftData } from '../../warehouse/redshift-data.js';
+import { auditRecord } from '../../drivers/follow-run.js';
+import { reconcileRun, type GroundTruth } from '../../drivers/reconcile-run.js';
 import { loadAnalyticsQueries } from '../../report/analytics-queries.js';
 import { runAnalytics } from '../../report/run-analytics.js';
-import { ddlMigrations } from '../../scripts/lib/warehouse-migrations.js';
+import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
 
 /** One statement as it left the process for the Redshift Data API. */
 export interface SentStatement {
