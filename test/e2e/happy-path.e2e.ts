@@ -11,6 +11,9 @@ const pipeline = sharedStage();
 
 describe.skipIf(!pipeline)('an upload to raw/ flows through the whole pipeline', () => {
   it('loads a 10,000-row file exactly as the ground truth says: every clean row, every rejection, the analytics to the cent', async () => {
+    // The analytics are checked against this one file's truth, so the warehouse must hold just this file,
+    // whichever e2e files ran before on the shared stage.
+    await pipeline!.warehouse.transaction('empty-warehouse', ['DELETE FROM sales', 'DELETE FROM sales_rejected', 'DELETE FROM load_audit']);
     const file = generatedFile({ rows: 10_000, seed: 2026, orderPrefix: 'HAPPY' });
     const started = Date.now();
     const object = await upload(pipeline!, file.csv, 'raw/happy/sales_data.csv');
@@ -20,7 +23,6 @@ describe.skipIf(!pipeline)('an upload to raw/ flows through the whole pipeline',
     const [[runs]] = await pipeline!.warehouse.query('audit-rows', `SELECT COUNT(*) FROM load_audit WHERE run_id = '${object.runId}'`) as [[number]];
     expect(runs).toBe(1);
 
-    // This file runs first on a fresh stage (see the sequencer), so the warehouse holds just this file.
     const outDir = mkdtempSync(join(tmpdir(), 'sdp-e2e-report-'));
     const report = await generateReport({ warehouse: pipeline!.warehouse, outDir, source: 'end-to-end test' });
     expect(report.empty).toBe(false);
