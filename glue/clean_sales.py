@@ -13,7 +13,8 @@ import time
 
 from pyspark.sql import SparkSession
 
-from sales_cleaning.pipeline import JobConfig, run_job
+from sales_cleaning.job_config import JobConfig
+from sales_cleaning.pipeline import run_job
 from sales_cleaning.session import apply_job_settings
 
 REQUIRED = ["input_uri", "output_uri"]

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-LINEAGE_COLUMNS = ["source_uri", "source_version", "source_modified_at", "source_line", "run_id"]
-
 
 @dataclass(frozen=True)
 class Lineage:

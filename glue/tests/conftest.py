@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-from sales_cleaning.pipeline import JobConfig, run_job
+from sales_cleaning.job_config import JobConfig
+from sales_cleaning.pipeline import run_job
 from sales_cleaning.session import apply_job_settings
 
 RUN_DATE = dt.date(2026, 1, 1)

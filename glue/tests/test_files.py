@@ -6,7 +6,8 @@ from conftest import RUN_DATE
 from outputs import clean_rows, rejected_rows
 from py4j.protocol import Py4JJavaError
 
-from sales_cleaning.pipeline import JobConfig, run_job
+from sales_cleaning.job_config import JobConfig
+from sales_cleaning.pipeline import run_job
 
 HEADER = "order_id,order_date,customer_id,product_id,quantity,unit_price"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from outputs import clean_rows, rejected_rows
-from sales_cleaning.pipeline import JobConfig, run_job
+from sales_cleaning.job_config import JobConfig
+from sales_cleaning.pipeline import run_job
 
 PROJECT = Path(__file__).resolve().parents[2]
 CLEAN_COLUMNS = [
