@@ -1,13 +1,16 @@
 """Whole files through the job: bad files end as rejected_file, odd but valid files load, outputs and manifest."""
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from conftest import RUN_DATE
+from manifests import run_job_checked
 from outputs import clean_rows, rejected_rows
 from py4j.protocol import Py4JJavaError
 
+from sales_cleaning.contract import CLEAN_FILE_COLUMNS, REJECTED_FILE_COLUMNS
 from sales_cleaning.job_config import JobConfig
-from sales_cleaning.pipeline import run_job
 
 HEADER = "order_id,order_date,customer_id,product_id,quantity,unit_price"
 
@@ -36,7 +39,7 @@ def test_a_binary_file_named_csv_is_not_text(run_csv):
 def test_a_missing_input_file_fails_the_run_with_a_manifest(spark, tmp_path):
     config = JobConfig(input_uri=str(tmp_path / "absent.csv"), output_uri=str(tmp_path / "out"), run_id="r1", run_date=RUN_DATE)
     with pytest.raises(Py4JJavaError, match="FileNotFoundException"):
-        run_job(spark, config, log=lambda _message: None)
+        run_job_checked(spark, config)
     manifest = json.loads((tmp_path / "out" / "manifests" / "r1.json").read_text())
     assert manifest["status"] == "failed" and "absent.csv" in manifest["error"]
 
@@ -116,3 +119,20 @@ def test_a_real_world_export_keeps_every_line_of_a_long_order(run_csv):
     assert [row["source_line"] for row in order if row["product_id"] == "FUR-BO-10001798"] == [4, 10]
     assert {row["country"] for row in rows} == {"US"}
     assert {"Ship Date", "Sub-Category", "Sales", "Profit"} <= set(manifest["ignored_columns"])
+
+
+ARROW_TYPES = {"varchar": pa.string(), "char": pa.string(), "integer": pa.int32(), "bigint": pa.int64(), "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC")}
+
+
+def arrow_type(column):
+    return pa.decimal128(column.precision, column.scale) if column.type == "decimal" else ARROW_TYPES[column.type]
+
+
+def test_clean_and_rejected_parquet_files_have_the_contract_columns_in_order_with_their_types(run_csv):
+    # COPY maps Parquet columns by position, so the order is part of the contract.
+    manifest, _ = run_csv(HEADER + "\nO1,2024-01-31,C1,P1,3,19.99\nO2,bad,C1,P1,1,2.00\n")
+    [clean_file] = [item["uri"].removeprefix("file:") for item in manifest["outputs"]["clean"]]
+    [rejected_file] = [item["uri"].removeprefix("file:") for item in manifest["outputs"]["rejected"]]
+    clean_schema, rejected_schema = pq.read_schema(clean_file), pq.read_schema(rejected_file)
+    assert list(zip(clean_schema.names, clean_schema.types)) == [(column.name, arrow_type(column)) for column in CLEAN_FILE_COLUMNS]
+    assert list(zip(rejected_schema.names, rejected_schema.types)) == [(column.name, arrow_type(column)) for column in REJECTED_FILE_COLUMNS]

@@ -1,7 +1,9 @@
-"""Header matching: name normalisation, aliases, first match wins, unknown columns reported."""
+"""Header reading and matching (no Spark): name normalisation, aliases, first match wins, unknown columns
+reported, files rejected whole."""
 import pytest
 
-from sales_cleaning.header import map_header, normalise_name
+from sales_cleaning.header import map_header, normalise_name, read_header
+from sales_cleaning.manifest import FileRejectedError
 
 REQUIRED = ["order_id", "order_date", "customer_id", "product_id", "quantity", "unit_price"]
 
@@ -51,3 +53,27 @@ def test_missing_required_columns_are_named_in_contract_order():
 def test_a_file_has_line_ids_only_with_a_line_id_column():
     assert not map_header(REQUIRED).has_line_id
     assert map_header([*REQUIRED, "Row ID"]).has_line_id
+
+
+def test_the_line_key_comes_from_line_id_when_the_file_has_one_else_from_product_id():
+    assert map_header(REQUIRED).line_key_source == "product_id"
+    assert map_header([*REQUIRED, "Line Number"]).line_key_source == "line_id"
+
+
+def test_the_header_is_read_from_the_opening_bytes_past_a_bom_and_a_quoted_line_break():
+    mapping = read_header(b'\xef\xbb\xbfOrder ID,"Order\r\nDate",Customer ID,Product ID,Qty,Price\r\nO1,2024-01-01')
+    assert mapping.positions == {"order_id": 0, "order_date": 1, "customer_id": 2, "product_id": 3, "quantity": 4, "unit_price": 5}
+    assert (mapping.field_count, mapping.ignored_columns) == (6, [])
+
+
+@pytest.mark.parametrize(("head", "reason"), [
+    (b"", "empty_file"),
+    (b"  \r\nO1,2024-01-01", "empty_file"),
+    (b"order_id,\x00\x01", "not_text"),
+    (b'order_id,"order_date\n', "malformed_header"),
+    (b"order_id,order_date,customer_id\nO1,2024-01-01,C1", "missing_required_columns:product_id,quantity,unit_price"),
+], ids=["empty", "blank-first-line", "nul-byte", "unclosed-quote", "missing-columns"])
+def test_a_file_whose_header_cannot_be_used_is_rejected_whole_with_the_reason(head, reason):
+    with pytest.raises(FileRejectedError) as rejected:
+        read_header(head)
+    assert rejected.value.reason == reason
