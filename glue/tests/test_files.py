@@ -102,7 +102,7 @@ def test_outputs_are_listed_with_sizes_and_in_redshift_copy_manifests(run_csv):
     assert len(rejected_copy["entries"]) == len(manifest["outputs"]["rejected"]) == 1
 
 
-def test_clean_rows_have_contract_types_and_lineage(run_csv):
+def test_clean_rows_carry_rounded_decimals_and_the_lineage_of_the_run(run_csv):
     _, output = run_csv(HEADER + ",discount\nO1,2024-01-31,C1,P1,3,19.99,15%\n")
     row = clean_rows(output)[0]
     assert (str(row["unit_price"]), str(row["discount"]), str(row["total_amount"])) == ("19.9900", "0.1500", "50.97")

@@ -19,7 +19,7 @@ def test_names_are_trimmed_lower_cased_and_separator_runs_become_one_underscore(
 @pytest.mark.parametrize(("written", "column"), [
     ("Line Number", "line_id"), ("line_no", "line_id"), ("Row ID", "line_id"), ("Qty", "quantity"), ("Price", "unit_price"),
 ])
-def test_aliases_map_to_contract_columns(written, column):
+def test_each_alias_maps_to_its_contract_column(written, column):
     assert map_header(["Region", written]).positions == {column: 1}
 
 
@@ -29,7 +29,7 @@ def test_alias_columns_take_the_place_of_the_missing_required_ones():
     assert (mapping.positions["quantity"], mapping.positions["unit_price"]) == (4, 5)
 
 
-def test_column_order_is_free():
+def test_columns_are_found_by_name_in_any_order():
     mapping = map_header(["unit_price", "quantity", "product_id", "customer_id", "order_date", "order_id"])
     assert mapping.positions == {"unit_price": 0, "quantity": 1, "product_id": 2, "customer_id": 3, "order_date": 4, "order_id": 5}
 
