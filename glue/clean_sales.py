@@ -3,6 +3,7 @@
 On Glue (awsglue importable) it uses getResolvedOptions and Job init/commit; locally it parses
 the same `--name value` arguments. Nothing else differs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,9 @@ def parse_arguments(argv: list[str]) -> dict[str, str]:
     if getResolvedOptions is not None:
         present = [name for name in OPTIONAL if f"--{name}" in argv]
         return getResolvedOptions(argv, ["JOB_NAME", *REQUIRED, *present])
-    parser = argparse.ArgumentParser(prog="clean_sales", description="Cleans one raw sales CSV (the Glue job, run locally).")
+    parser = argparse.ArgumentParser(
+        prog="clean_sales", description="Cleans one raw sales CSV (the Glue job, run locally)."
+    )
     for name in REQUIRED:
         parser.add_argument(f"--{name}", required=True)
     for name in OPTIONAL:

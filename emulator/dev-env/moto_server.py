@@ -35,6 +35,7 @@ keys keep "/" unescaped, as AWS's do (moto escapes it as %2F).
 decoded in linear time: moto appended each chunk to an immutable bytes object, copying the whole body
 per chunk, so a 190 MB file took 138 s to upload (1.5 s sent unchunked).
 """
+
 import io
 import json
 import re
@@ -93,6 +94,7 @@ def _attributes_as_aws_returns_them(self):
 
 sqs_models.Queue.attributes = property(_attributes_as_aws_returns_them)
 
+
 def _modify_cluster_parameter_group(self):
     name = self._get_param("ParameterGroupName")
     self.redshift_backend.describe_cluster_parameters(name)  # raises ClusterParameterGroupNotFound
@@ -109,12 +111,21 @@ def _describe_cluster_parameters(self):
     source = self._get_param("Source")
     defaults = self.redshift_backend.describe_cluster_parameters(name)
     user = [
-        {"ParameterName": key, "ParameterValue": value, "Source": "user", "DataType": "string", "ApplyType": "static", "IsModifiable": True}
+        {
+            "ParameterName": key,
+            "ParameterValue": value,
+            "Source": "user",
+            "DataType": "string",
+            "ApplyType": "static",
+            "IsModifiable": True,
+        }
         for key, value in getattr(self.redshift_backend.parameter_groups[name], "user_parameters", {}).items()
     ]
     overridden = {parameter["ParameterName"] for parameter in user}
     parameters = user + [parameter for parameter in defaults if parameter["ParameterName"] not in overridden]
-    return ActionResult({"Parameters": [parameter for parameter in parameters if not source or parameter["Source"] == source]})
+    return ActionResult(
+        {"Parameters": [parameter for parameter in parameters if not source or parameter["Source"] == source]}
+    )
 
 
 redshift_models.Cluster.cluster_availability_status = property(
@@ -148,13 +159,21 @@ def _create_cluster_as_aws(self):
     cluster = self.redshift_backend.clusters[identifier]
     _cluster_as_aws_describes_it(self, cluster, created=True)
     if str(self._get_param("ManageMasterPassword")).lower() == "true":
-        secret = json.loads(secretsmanager_backends[self.current_account][self.region].create_secret(
-            name=f"redshift!{identifier}-admin",
-            secret_string=json.dumps({"username": self._get_param("MasterUsername"), "password": "emulated-admin-password"}),
-            secret_binary=None, description=f"Admin password of Redshift cluster {identifier}", tags=None,
-            kms_key_id=self._get_param("MasterPasswordSecretKmsKeyId"), client_request_token=None,
-            replica_regions=[], force_overwrite=False,
-        ))
+        secret = json.loads(
+            secretsmanager_backends[self.current_account][self.region].create_secret(
+                name=f"redshift!{identifier}-admin",
+                secret_string=json.dumps(
+                    {"username": self._get_param("MasterUsername"), "password": "emulated-admin-password"}
+                ),
+                secret_binary=None,
+                description=f"Admin password of Redshift cluster {identifier}",
+                tags=None,
+                kms_key_id=self._get_param("MasterPasswordSecretKmsKeyId"),
+                client_request_token=None,
+                replica_regions=[],
+                force_overwrite=False,
+            )
+        )
         cluster.master_password_secret_arn = secret["ARN"]
     return result
 
@@ -219,8 +238,10 @@ def _with_account(method):
     local (the override sets skip_requesting_account_id); AWS itself never sees such an ARN. moto keys
     tags by ARN, so without this GetTags answered {} for every database, crawler and job.
     """
+
     def call(self, resource_arn, *args):
         return method(self, _GLUE_ARN_WITHOUT_ACCOUNT.sub(rf"\g<1>{self.account_id}:", resource_arn or ""), *args)
+
     return call
 
 
@@ -257,10 +278,27 @@ glue_models.FakeJob.as_dict = _job_as_dict_with_queuing
 
 # The fields of a job definition that UpdateJob's JobUpdate carries (everything but the name and tags).
 _JOB_UPDATE_FIELDS = (
-    "Description", "LogUri", "Role", "ExecutionProperty", "Command", "DefaultArguments", "NonOverridableArguments",
-    "Connections", "MaxRetries", "AllocatedCapacity", "Timeout", "MaxCapacity", "WorkerType", "NumberOfWorkers",
-    "SecurityConfiguration", "NotificationProperty", "GlueVersion", "CodeGenConfigurationNodes", "ExecutionClass",
-    "SourceControlDetails", "JobRunQueuingEnabled",
+    "Description",
+    "LogUri",
+    "Role",
+    "ExecutionProperty",
+    "Command",
+    "DefaultArguments",
+    "NonOverridableArguments",
+    "Connections",
+    "MaxRetries",
+    "AllocatedCapacity",
+    "Timeout",
+    "MaxCapacity",
+    "WorkerType",
+    "NumberOfWorkers",
+    "SecurityConfiguration",
+    "NotificationProperty",
+    "GlueVersion",
+    "CodeGenConfigurationNodes",
+    "ExecutionClass",
+    "SourceControlDetails",
+    "JobRunQueuingEnabled",
 )
 
 
@@ -283,8 +321,21 @@ glue_responses.GlueResponse.update_job = _update_job
 _security_group_rule_init = ec2_security_groups.SecurityGroupRule.__init__
 
 
-def _security_group_rule_init_keeping_description(self, ec2_backend, ip_protocol, group_id, from_port, to_port, ip_range, source_group=None, prefix_list_id=None, **kwargs):
-    _security_group_rule_init(self, ec2_backend, ip_protocol, group_id, from_port, to_port, ip_range, source_group, prefix_list_id, **kwargs)
+def _security_group_rule_init_keeping_description(
+    self,
+    ec2_backend,
+    ip_protocol,
+    group_id,
+    from_port,
+    to_port,
+    ip_range,
+    source_group=None,
+    prefix_list_id=None,
+    **kwargs,
+):
+    _security_group_rule_init(
+        self, ec2_backend, ip_protocol, group_id, from_port, to_port, ip_range, source_group, prefix_list_id, **kwargs
+    )
     self.prefix_list_description = (prefix_list_id or {}).get("Description")
 
 
@@ -292,7 +343,11 @@ def _security_group_rule_init_keeping_description(self, ec2_backend, ip_protocol
 # targets, so a rule to a prefix list (the S3 gateway endpoint) lost its description.
 ec2_security_groups.SecurityGroupRule.__init__ = _security_group_rule_init_keeping_description
 ec2_security_groups.SecurityGroupRule.description = property(
-    lambda self: self.ip_range.get("Description") or self.source_group.get("Description") or getattr(self, "prefix_list_description", None)
+    lambda self: (
+        self.ip_range.get("Description")
+        or self.source_group.get("Description")
+        or getattr(self, "prefix_list_description", None)
+    )
 )
 
 

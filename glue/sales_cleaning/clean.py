@@ -4,6 +4,7 @@ The work is done in three selects (raw values, parsed values, clean columns and 
 every parser runs once per row: a value used by several rules is a column, not a copy of its
 expression, which also keeps Spark's query plans small.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,13 @@ from .header import HeaderMapping
 from .validation import ParsedRow, rejection_reasons
 
 ID_COLUMNS = list(ID_WIDTHS)
-QUALITY_FLAGS = ["invalid_emails", "unknown_countries", "unknown_payment_methods", "unknown_sales_channels", "truncated_values"]
+QUALITY_FLAGS = [
+    "invalid_emails",
+    "unknown_countries",
+    "unknown_payment_methods",
+    "unknown_sales_channels",
+    "truncated_values",
+]
 TEXT_PARSERS = {
     "customer_name": values.collapsed_text,
     "customer_email": values.parse_email,
@@ -67,7 +74,9 @@ def clean_fields(records: DataFrame, mapping: HeaderMapping, run_date: dt.date) 
         values.parse_date(_raw("order_date")).alias("_parsed_order_date"),
         values.parse_quantity(_raw("quantity")).alias("_parsed_quantity"),
         values.parse_price(_raw("unit_price")).alias("_parsed_unit_price"),
-        F.when(_raw("discount").isNull(), F.lit(0).cast(values.EXACT)).otherwise(values.parse_discount(_raw("discount"))).alias("_parsed_discount"),
+        F.when(_raw("discount").isNull(), F.lit(0).cast(values.EXACT))
+        .otherwise(values.parse_discount(_raw("discount")))
+        .alias("_parsed_discount"),
         *[parse(_raw(column)).alias(f"_parsed_{column}") for column, parse in {**TEXT_PARSERS, **LOOKUPS}.items()],
     )
     row = ParsedRow(
@@ -80,8 +89,13 @@ def clean_fields(records: DataFrame, mapping: HeaderMapping, run_date: dt.date) 
     )
     unit_price = _decimal(row.price, "unit_price")
     discount_rate = _decimal(row.discount, "discount")
-    total = _decimal(row.quantity.cast("decimal(10,0)") * unit_price * (F.lit(1).cast("decimal(1,0)") - discount_rate), "total_amount")
-    cut = [F.coalesce(F.length(_parsed(column)) > width, F.lit(False)).cast("int") for column, width in TEXT_WIDTHS.items()]
+    total = _decimal(
+        row.quantity.cast("decimal(10,0)") * unit_price * (F.lit(1).cast("decimal(1,0)") - discount_rate),
+        "total_amount",
+    )
+    cut = [
+        F.coalesce(F.length(_parsed(column)) > width, F.lit(False)).cast("int") for column, width in TEXT_WIDTHS.items()
+    ]
     clean = {
         **{column: row.ids[column] for column in ID_COLUMNS},
         "line_key": row.ids[mapping.line_key_source],
@@ -98,9 +112,14 @@ def clean_fields(records: DataFrame, mapping: HeaderMapping, run_date: dt.date) 
         *[clean[column].alias(column) for column in CLEAN_COLUMNS],
         rejection_reasons(row, required_columns(mapping), run_date).alias("reasons"),
         (_raw("customer_email").isNotNull() & _parsed("customer_email").isNull()).cast("int").alias("invalid_emails"),
-        *[(_raw(column).isNotNull() & _parsed(column).isNull()).cast("int").alias(flag) for column, flag in [
-            ("country", "unknown_countries"), ("payment_method", "unknown_payment_methods"), ("sales_channel", "unknown_sales_channels"),
-        ]],
+        *[
+            (_raw(column).isNotNull() & _parsed(column).isNull()).cast("int").alias(flag)
+            for column, flag in [
+                ("country", "unknown_countries"),
+                ("payment_method", "unknown_payment_methods"),
+                ("sales_channel", "unknown_sales_channels"),
+            ]
+        ],
         sum(cut[1:], cut[0]).alias("truncated_values"),
     )
     return cleaned.drop(*[column for column in cleaned.columns if column.startswith(("_raw_", "_parsed_"))])

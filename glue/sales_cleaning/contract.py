@@ -1,4 +1,5 @@
 """The data contract (contract.json): columns, header aliases, line key rule and reason order, as the job uses them."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,14 @@ class ContractColumn:
         """The Spark SQL type the job writes the column as."""
         if self.type == "decimal":
             return f"decimal({self.precision},{self.scale})"
-        return {"varchar": "string", "char": "string", "integer": "int", "bigint": "bigint", "date": "date", "timestamp": "timestamp"}[self.type]
+        return {
+            "varchar": "string",
+            "char": "string",
+            "integer": "int",
+            "bigint": "bigint",
+            "date": "date",
+            "timestamp": "timestamp",
+        }[self.type]
 
 
 def _column(entry: dict) -> ContractColumn:

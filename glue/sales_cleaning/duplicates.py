@@ -1,4 +1,5 @@
 """Within-file duplicate rules (docs/data-contract.md "Duplicates") over rows that passed validation."""
+
 from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame, Window
@@ -17,7 +18,9 @@ def classify_duplicates(rows: DataFrame, eligible: Column) -> DataFrame:
     identical-row window (whose columns include the key) reuses its shuffle.
     """
     same_key = Window.partitionBy(*LINE_KEY_COLUMNS)
-    identical = Window.partitionBy(*LINE_KEY_COLUMNS, *[column for column in CLEAN_COLUMNS if column not in LINE_KEY_COLUMNS])
+    identical = Window.partitionBy(
+        *LINE_KEY_COLUMNS, *[column for column in CLEAN_COLUMNS if column not in LINE_KEY_COLUMNS]
+    )
     eligible_line = F.when(eligible, F.col("source_line"))
     return (
         rows.withColumn("_last_of_key", F.max(eligible_line).over(same_key))

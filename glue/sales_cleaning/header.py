@@ -1,4 +1,5 @@
 """Maps a CSV header to the contract's column names (pure Python, runs in the driver)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """File-system access through Hadoop's FileSystem API, so file:// and s3:// work alike."""
+
 from __future__ import annotations
 
 import datetime as dt

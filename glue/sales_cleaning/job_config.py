@@ -1,4 +1,5 @@
 """What one run of the job works on: its input, its output folder, its id and its date."""
+
 from __future__ import annotations
 
 import datetime as dt

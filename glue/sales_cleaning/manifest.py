@@ -1,5 +1,6 @@
 """The run manifest (docs/data-contract.md, run-manifest.schema.json) and the Redshift COPY manifests,
 built from plain values: no Spark, no storage."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,7 +61,12 @@ def _reconciliation(counts: dict[str, int]) -> dict:
 
 def _outcome_fields(outcome: ProcessedFile | BaseException) -> dict:
     if isinstance(outcome, FileRejectedError):
-        return {"status": "rejected_file", "reason": outcome.reason, "counts": None, "outputs": {"clean": [], "rejected": []}}
+        return {
+            "status": "rejected_file",
+            "reason": outcome.reason,
+            "counts": None,
+            "outputs": {"clean": [], "rejected": []},
+        }
     if isinstance(outcome, BaseException):
         return {"status": "failed", "error": f"{type(outcome).__name__}: {outcome}"[:ERROR_LENGTH]}
     return {

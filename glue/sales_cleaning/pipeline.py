@@ -4,6 +4,7 @@ the COPY manifests and the run manifest.
 Everything it decides is decided elsewhere: header.py (the header), classify.py (every record's
 outcome), run_outputs.py (what is written and counted) and manifest.py (the manifest).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,14 +63,25 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
     return manifest
 
 
-def _process(spark: SparkSession, files: HadoopFiles, config: JobConfig, mapping: HeaderMapping, source: ObjectStatus, log) -> ProcessedFile:
+def _process(
+    spark: SparkSession, files: HadoopFiles, config: JobConfig, mapping: HeaderMapping, source: ObjectStatus, log
+) -> ProcessedFile:
     log("reading lines and numbering them")
     # `\n` as the only separator: Spark's default would also split on a lone CR.
     lines = rec.physical_lines(spark.read.text(config.input_uri, lineSep="\n")).persist(StorageLevel.MEMORY_AND_DISK)
-    numbered = rec.number_lines(lines, rec.partition_offsets(rec.partition_stats(lines))).persist(StorageLevel.MEMORY_AND_DISK)
+    numbered = rec.number_lines(lines, rec.partition_offsets(rec.partition_stats(lines))).persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
     records = rec.assemble_records(numbered, rec.record_start_carry(numbered)).where(F.col("source_line") > 1)
-    lineage = Lineage(source_uri=config.input_uri, source_version=config.source_version, source_modified_at=source.modified_at, run_id=config.run_id)
-    classified = with_lineage(classify(records, mapping, config.run_date), lineage).persist(StorageLevel.MEMORY_AND_DISK)
+    lineage = Lineage(
+        source_uri=config.input_uri,
+        source_version=config.source_version,
+        source_modified_at=source.modified_at,
+        run_id=config.run_id,
+    )
+    classified = with_lineage(classify(records, mapping, config.run_date), lineage).persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
 
     log("cleaning and validating records")
     summary = run_outputs.summary(classified).first()
@@ -79,7 +91,9 @@ def _process(spark: SparkSession, files: HadoopFiles, config: JobConfig, mapping
     if counts["rows_read"] == 0:
         classified.unpersist()
         raise FileRejectedError("no_data_rows")
-    log(f"records: {counts['rows_read']:,} read, {counts['rows_clean']:,} clean, {counts['rows_rejected']:,} rejected, {counts['duplicates_dropped']:,} duplicates dropped")
+    log(
+        f"records: {counts['rows_read']:,} read, {counts['rows_clean']:,} clean, {counts['rows_rejected']:,} rejected, {counts['duplicates_dropped']:,} duplicates dropped"
+    )
 
     clean_uri = _join(config.output_uri, "cleaned", "sales", f"run_id={config.run_id}")
     rejected_uri = _join(config.output_uri, "rejected", f"run_id={config.run_id}")
@@ -91,7 +105,11 @@ def _process(spark: SparkSession, files: HadoopFiles, config: JobConfig, mapping
 
     histogram = {row["reason"]: int(row["count"]) for row in run_outputs.reason_histogram(classified).collect()}
     samples = [
-        {"source_line": row["source_line"], "reasons": row["reasons"].split(REASONS_SEPARATOR), "raw_record": row["raw_record"]}
+        {
+            "source_line": row["source_line"],
+            "reasons": row["reasons"].split(REASONS_SEPARATOR),
+            "raw_record": row["raw_record"],
+        }
         for row in rejected.orderBy("source_line").limit(SAMPLE_REJECTIONS).collect()
     ]
     classified.unpersist()

@@ -1,4 +1,5 @@
 """What a run writes and counts, as transforms of the classified records (see classify.py)."""
+
 from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame
@@ -42,4 +43,9 @@ def rejected_rows(classified: DataFrame) -> DataFrame:
 
 def reason_histogram(classified: DataFrame) -> DataFrame:
     """`reason`, `count`: how many rejected rows list each reason."""
-    return classified.where(F.col("outcome") == "rejected").select(F.explode("reasons").alias("reason")).groupBy("reason").count()
+    return (
+        classified.where(F.col("outcome") == "rejected")
+        .select(F.explode("reasons").alias("reason"))
+        .groupBy("reason")
+        .count()
+    )

@@ -1,4 +1,5 @@
 """Rejection reasons: every reason that applies to a row, in the contract's order."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,17 +36,42 @@ def rejection_reasons(row: ParsedRow, required: list[str], run_date: dt.date) ->
     """
     latest_date = run_date + dt.timedelta(days=1)
     checks = {
-        "missing_required": [F.when(row.raw[column].isNull(), F.lit(f"missing_required:{column}")) for column in required],
-        "invalid_id": [F.when(F.length(row.ids[column]) > width, F.lit(f"invalid_id:{column}")) for column, width in ID_WIDTHS.items()],
+        "missing_required": [
+            F.when(row.raw[column].isNull(), F.lit(f"missing_required:{column}")) for column in required
+        ],
+        "invalid_id": [
+            F.when(F.length(row.ids[column]) > width, F.lit(f"invalid_id:{column}"))
+            for column, width in ID_WIDTHS.items()
+        ],
         "invalid_date": [F.when(row.raw["order_date"].isNotNull() & row.order_date.isNull(), F.lit("invalid_date"))],
-        "date_out_of_range": [F.when((row.order_date < F.lit(EARLIEST_DATE)) | (row.order_date > F.lit(latest_date)), F.lit("date_out_of_range"))],
-        "invalid_quantity": [F.when(row.raw["quantity"].isNotNull() & (row.quantity.isNull() | (row.quantity > MAX_QUANTITY)), F.lit("invalid_quantity"))],
+        "date_out_of_range": [
+            F.when(
+                (row.order_date < F.lit(EARLIEST_DATE)) | (row.order_date > F.lit(latest_date)),
+                F.lit("date_out_of_range"),
+            )
+        ],
+        "invalid_quantity": [
+            F.when(
+                row.raw["quantity"].isNotNull() & (row.quantity.isNull() | (row.quantity > MAX_QUANTITY)),
+                F.lit("invalid_quantity"),
+            )
+        ],
         "non_positive_quantity": [F.when(row.quantity <= 0, F.lit("non_positive_quantity"))],
-        "invalid_price": [F.when(row.raw["unit_price"].isNotNull() & (row.price.isNull() | (F.round(row.price, PRICE_SCALE) >= PRICE_LIMIT)), F.lit("invalid_price"))],
+        "invalid_price": [
+            F.when(
+                row.raw["unit_price"].isNotNull()
+                & (row.price.isNull() | (F.round(row.price, PRICE_SCALE) >= PRICE_LIMIT)),
+                F.lit("invalid_price"),
+            )
+        ],
         "negative_price": [F.when(row.price < 0, F.lit("negative_price"))],
-        "invalid_discount": [F.when(row.discount.isNull() | (row.discount < 0) | (row.discount > 1), F.lit("invalid_discount"))],
+        "invalid_discount": [
+            F.when(row.discount.isNull() | (row.discount < 0) | (row.discount > 1), F.lit("invalid_discount"))
+        ],
     }
     unlisted = checks.keys() - set(REASON_ORDER)
     if unlisted:
-        raise ValueError(f"contract.json does not list the reasons {sorted(unlisted)}: add them to `reasons`, in the order rows list them")
+        raise ValueError(
+            f"contract.json does not list the reasons {sorted(unlisted)}: add them to `reasons`, in the order rows list them"
+        )
     return F.array_compact(F.array(*[check for reason in REASON_ORDER for check in checks.get(reason, [])]))

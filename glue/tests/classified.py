@@ -1,4 +1,5 @@
 """Runs the classification transform on in-memory records, for tests of single rules."""
+
 import datetime as dt
 
 from sales_cleaning import records as rec
@@ -16,7 +17,9 @@ def classify_records(spark, rows, header=HEADER, run_date=RUN_DATE):
         "source_line long, record string, is_blank boolean, invalid_utf8 int",
     )
     mapping = map_header(rec.split_header(header))
-    return sorted((row.asDict() for row in classify(records, mapping, run_date).collect()), key=lambda row: row["source_line"])
+    return sorted(
+        (row.asDict() for row in classify(records, mapping, run_date).collect()), key=lambda row: row["source_line"]
+    )
 
 
 def reasons_of(spark, rows, header=HEADER, run_date=RUN_DATE):

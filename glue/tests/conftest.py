@@ -46,7 +46,9 @@ def run_csv(spark, tmp_path):
             content = (FIXTURES / content).read_bytes()
         source.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         output = tmp_path / "out"
-        config = JobConfig(input_uri=str(source), output_uri=str(output), run_id=run_id, run_date=run_date, source_version="v1")
+        config = JobConfig(
+            input_uri=str(source), output_uri=str(output), run_id=run_id, run_date=run_date, source_version="v1"
+        )
         return run_job_checked(spark, config), output
 
     return run

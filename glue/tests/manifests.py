@@ -1,4 +1,5 @@
 """The run-manifest JSON Schema, and run_job with every manifest it writes checked against it."""
+
 import json
 from importlib import resources
 from pathlib import Path

@@ -10,6 +10,7 @@ Only functions that some other code calls count, so an unused helper grants noth
 Code that reaches storage another way (boto3, botocore) is reported as unsupported, so the caller
 fails instead of missing its calls.
 """
+
 from __future__ import annotations
 
 import ast
@@ -100,13 +101,16 @@ def is_called_elsewhere(function: ast.AST, trees: list[ast.Module]) -> bool:
     inside = {id(node) for node in ast.walk(function)}
     return any(
         isinstance(node, ast.Call) and id(node) not in inside and callee_name(node) == function.name
-        for tree in trees for node in ast.walk(tree)
+        for tree in trees
+        for node in ast.walk(tree)
     )
 
 
 def assigned_value(scope: ast.AST, name: str) -> ast.AST | None:
     for node in ast.walk(scope):
-        if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id == name for target in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name for target in node.targets
+        ):
             return node.value
     return None
 
@@ -167,15 +171,19 @@ def analyse(paths: list[str]) -> dict:
                     unsupported.append({"file": path, "line": node.lineno, "what": f"import {module}"})
 
     used = [
-        node for tree in trees for node in ast.walk(tree)
+        node
+        for tree in trees
+        for node in ast.walk(tree)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_called_elsewhere(node, trees)
     ]
     for function in used:
         file_systems = file_system_names(function, returners)
         for node in ast.walk(function):
             if (
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name) and node.func.value.id in file_systems
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in file_systems
             ):
                 wrappers.setdefault(function.name, []).append((f"FileSystem.{node.func.attr}", node.lineno))
 
@@ -197,17 +205,35 @@ def analyse(paths: list[str]) -> dict:
                 continue
             name = callee_name(node)
             on_file_system = (
-                isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
                 and node.func.value.id in file_system_names(scope, returners)
             )
             if name in wrappers and name != getattr(scope, "name", None) and not on_file_system:
                 target = locate(node.args[0] if node.args else None, scope)
                 for operation, line in wrappers[name]:
-                    operations.append({"operation": operation, "file": path, "line": node.lineno, "column": node.col_offset, "via": f"{name} (line {line})", "target": target})
+                    operations.append(
+                        {
+                            "operation": operation,
+                            "file": path,
+                            "line": node.lineno,
+                            "column": node.col_offset,
+                            "via": f"{name} (line {line})",
+                            "target": target,
+                        }
+                    )
                 continue
             io = spark_io(node)
             if io:
-                operations.append({**io, "file": path, "line": node.lineno, "column": node.col_offset, "target": locate(node.args[0] if node.args else None, scope)})
+                operations.append(
+                    {
+                        **io,
+                        "file": path,
+                        "line": node.lineno,
+                        "column": node.col_offset,
+                        "target": locate(node.args[0] if node.args else None, scope),
+                    }
+                )
     ordered = sorted(operations, key=lambda item: (item["file"], item["line"], item["column"], item["operation"]))
     return {"operations": ordered, "unsupported": unsupported}
 
