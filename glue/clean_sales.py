@@ -61,7 +61,7 @@ def job_config(arguments: dict[str, str], now: dt.datetime) -> JobConfig:
 
 def main(argv: list[str]) -> int:
     arguments = parse_arguments(argv)
-    config = job_config(arguments, dt.datetime.now(dt.timezone.utc))
+    config = job_config(arguments, dt.datetime.now(dt.UTC))
     started = time.monotonic()
 
     def log(message: str) -> None:

@@ -6,6 +6,15 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+SPARK_TYPES = {
+    "varchar": "string",
+    "char": "string",
+    "integer": "int",
+    "bigint": "bigint",
+    "date": "date",
+    "timestamp": "timestamp",
+}
+
 
 @dataclass(frozen=True)
 class ContractColumn:
@@ -27,14 +36,7 @@ class ContractColumn:
         """The Spark SQL type the job writes the column as."""
         if self.type == "decimal":
             return f"decimal({self.precision},{self.scale})"
-        return {
-            "varchar": "string",
-            "char": "string",
-            "integer": "int",
-            "bigint": "bigint",
-            "date": "date",
-            "timestamp": "timestamp",
-        }[self.type]
+        return SPARK_TYPES[self.type]
 
 
 def _column(entry: dict) -> ContractColumn:

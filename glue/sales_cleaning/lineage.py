@@ -24,7 +24,7 @@ def with_lineage(rows: DataFrame, lineage: Lineage) -> DataFrame:
             "source_uri": F.lit(lineage.source_uri),
             "source_version": F.lit(lineage.source_version).cast("string"),
             # An aware datetime converts to its instant; a naive one would be read in the local time zone.
-            "source_modified_at": F.lit(lineage.source_modified_at.astimezone(dt.timezone.utc)).cast("timestamp"),
+            "source_modified_at": F.lit(lineage.source_modified_at.astimezone(dt.UTC)).cast("timestamp"),
             "source_line": F.col("source_line").cast("bigint"),
             "run_id": F.lit(lineage.run_id),
         }

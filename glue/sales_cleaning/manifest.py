@@ -41,7 +41,7 @@ class ProcessedFile:
 
 
 def iso_time(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def reason_sort_key(reason: str) -> tuple[int, str]:
@@ -55,7 +55,8 @@ def _reconciliation(counts: dict[str, int]) -> dict:
     return {
         "name": "reconciliation",
         "passed": reconciled,
-        "detail": f"rows_read {counts['rows_read']} = rows_clean {counts['rows_clean']} + rows_rejected {counts['rows_rejected']} + duplicates_dropped {counts['duplicates_dropped']}",
+        "detail": f"rows_read {counts['rows_read']} = rows_clean {counts['rows_clean']}"
+        f" + rows_rejected {counts['rows_rejected']} + duplicates_dropped {counts['duplicates_dropped']}",
     }
 
 

@@ -8,7 +8,7 @@ outcome), run_outputs.py (what is written and counted) and manifest.py (the mani
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
@@ -33,7 +33,7 @@ def _join(base: str, *parts: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] = print) -> dict:
@@ -92,7 +92,8 @@ def _process(
         classified.unpersist()
         raise FileRejectedError("no_data_rows")
     log(
-        f"records: {counts['rows_read']:,} read, {counts['rows_clean']:,} clean, {counts['rows_rejected']:,} rejected, {counts['duplicates_dropped']:,} duplicates dropped"
+        f"records: {counts['rows_read']:,} read, {counts['rows_clean']:,} clean, {counts['rows_rejected']:,} rejected,"
+        f" {counts['duplicates_dropped']:,} duplicates dropped"
     )
 
     clean_uri = _join(config.output_uri, "cleaned", "sales", f"run_id={config.run_id}")

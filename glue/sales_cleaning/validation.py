@@ -72,6 +72,7 @@ def rejection_reasons(row: ParsedRow, required: list[str], run_date: dt.date) ->
     unlisted = checks.keys() - set(REASON_ORDER)
     if unlisted:
         raise ValueError(
-            f"contract.json does not list the reasons {sorted(unlisted)}: add them to `reasons`, in the order rows list them"
+            f"contract.json does not list the reasons {sorted(unlisted)}:"
+            " add them to its `reasons`, in the order rows list them"
         )
     return F.array_compact(F.array(*[check for reason in REASON_ORDER for check in checks.get(reason, [])]))

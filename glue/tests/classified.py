@@ -3,8 +3,8 @@
 import datetime as dt
 
 from sales_cleaning import records as rec
-from sales_cleaning.header import map_header
 from sales_cleaning.classify import classify
+from sales_cleaning.header import map_header
 
 RUN_DATE = dt.date(2026, 1, 1)
 HEADER = "order_id,order_date,customer_id,product_id,quantity,unit_price"

@@ -7,7 +7,6 @@ import pytest
 from pyspark.sql import SparkSession
 
 from manifests import run_job_checked
-
 from sales_cleaning.job_config import JobConfig
 from sales_cleaning.session import apply_job_settings
 

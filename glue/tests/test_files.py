@@ -5,11 +5,11 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from py4j.protocol import Py4JJavaError
+
 from conftest import RUN_DATE
 from manifests import run_job_checked
 from outputs import clean_rows, rejected_rows
-from py4j.protocol import Py4JJavaError
-
 from sales_cleaning.contract import CLEAN_FILE_COLUMNS, REJECTED_FILE_COLUMNS
 from sales_cleaning.job_config import JobConfig
 
@@ -117,10 +117,14 @@ def test_rejected_rows_keep_their_raw_record_and_all_reasons(run_csv):
 
 
 def test_counts_reconcile_and_duplicates_are_counted(run_csv):
-    content = (
-        HEADER
-        + "\nO1,2024-01-01,C1,P1,1,$2.00\nO1,01/01/2024,C1,P1,1,2.00\nO1,2024-01-01,C1,P2,1,5.00\nO1,2024-01-01,C1,P2,3,5.00\nO2,bad,C1,P1,1,2.00\n"
-    )
+    records = [
+        "O1,2024-01-01,C1,P1,1,$2.00",
+        "O1,01/01/2024,C1,P1,1,2.00",
+        "O1,2024-01-01,C1,P2,1,5.00",
+        "O1,2024-01-01,C1,P2,3,5.00",
+        "O2,bad,C1,P1,1,2.00",
+    ]
+    content = "\n".join([HEADER, *records]) + "\n"
     manifest, _ = run_csv(content)
     assert manifest["counts"] == {
         "rows_read": 5,
@@ -202,9 +206,9 @@ def test_clean_and_rejected_parquet_files_have_the_contract_columns_in_order_wit
     [clean_file] = [item["uri"].removeprefix("file:") for item in manifest["outputs"]["clean"]]
     [rejected_file] = [item["uri"].removeprefix("file:") for item in manifest["outputs"]["rejected"]]
     clean_schema, rejected_schema = pq.read_schema(clean_file), pq.read_schema(rejected_file)
-    assert list(zip(clean_schema.names, clean_schema.types)) == [
+    assert list(zip(clean_schema.names, clean_schema.types, strict=True)) == [
         (column.name, arrow_type(column)) for column in CLEAN_FILE_COLUMNS
     ]
-    assert list(zip(rejected_schema.names, rejected_schema.types)) == [
+    assert list(zip(rejected_schema.names, rejected_schema.types, strict=True)) == [
         (column.name, arrow_type(column)) for column in REJECTED_FILE_COLUMNS
     ]

@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from manifests import run_job_checked
 from outputs import clean_rows, rejected_rows
-
 from sales_cleaning.contract import CLEAN_COLUMNS, CLEAN_FILE_COLUMNS
 from sales_cleaning.job_config import JobConfig
 
@@ -82,7 +82,9 @@ def test_the_clean_rows_equal_the_ground_truth_rows(generated_run):
     expected_clean = [json.loads(line) for line in (folder / truth["clean_rows_file"]).read_text().splitlines()]
     actual_clean = [as_truth(row) for row in clean_rows(folder / "out", "truth")]
     assert len(actual_clean) == len(expected_clean)
-    mismatches = [(actual, expected) for actual, expected in zip(actual_clean, expected_clean) if actual != expected]
+    mismatches = [
+        (actual, expected) for actual, expected in zip(actual_clean, expected_clean, strict=True) if actual != expected
+    ]
     assert mismatches[:3] == []
 
 
@@ -95,7 +97,9 @@ def test_the_rejected_rows_equal_the_ground_truth_rejections(generated_run):
     ]
     assert len(actual_rejected) == len(expected_rejected)
     mismatches = [
-        (actual, expected) for actual, expected in zip(actual_rejected, expected_rejected) if actual != expected
+        (actual, expected)
+        for actual, expected in zip(actual_rejected, expected_rejected, strict=True)
+        if actual != expected
     ]
     assert mismatches[:3] == []
 

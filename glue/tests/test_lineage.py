@@ -32,7 +32,7 @@ def test_an_unknown_source_version_is_null(spark):
     lineage = Lineage(
         source_uri="f.csv",
         source_version=None,
-        source_modified_at=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),
+        source_modified_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
         run_id="r1",
     )
     assert with_lineage(spark.createDataFrame([(2,)], "source_line int"), lineage).first()["source_version"] is None

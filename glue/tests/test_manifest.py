@@ -5,16 +5,16 @@ import datetime as dt
 import json
 
 import pytest
-from manifests import broken_rules, schema_problems
 
+from manifests import broken_rules, schema_problems
 from sales_cleaning.io import ObjectStatus
 from sales_cleaning.job_config import JobConfig
 from sales_cleaning.manifest import (
     FileRejectedError,
     ProcessedFile,
     build_manifest,
-    redshift_copy_manifest,
     reason_sort_key,
+    redshift_copy_manifest,
 )
 
 CONFIG = JobConfig(
@@ -24,8 +24,8 @@ CONFIG = JobConfig(
     run_date=dt.date(2026, 1, 1),
     source_version="v7",
 )
-STARTED = dt.datetime(2026, 1, 1, 10, 0, 0, tzinfo=dt.timezone.utc)
-ENDED = dt.datetime(2026, 1, 1, 10, 1, 30, 250000, tzinfo=dt.timezone.utc)
+STARTED = dt.datetime(2026, 1, 1, 10, 0, 0, tzinfo=dt.UTC)
+ENDED = dt.datetime(2026, 1, 1, 10, 1, 30, 250000, tzinfo=dt.UTC)
 SOURCE = ObjectStatus(
     uri=CONFIG.input_uri,
     size=1234,

@@ -141,10 +141,25 @@ def locate(expr: ast.AST | None, scope: ast.AST) -> dict | None:
     if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and isinstance(expr.slice, ast.Constant):
         mapping = assigned_value(scope, expr.value.id)
         if isinstance(mapping, ast.Dict):
-            for key, value in zip(mapping.keys, mapping.values):
+            for key, value in zip(mapping.keys, mapping.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == expr.slice.value:
                     return locate(value, scope)
     return None
+
+
+def calls_with_scope(tree: ast.Module) -> list[tuple[ast.Call, ast.AST]]:
+    """Every call of a module with its innermost enclosing function (the module itself at top level)."""
+    calls: list[tuple[ast.Call, ast.AST]] = []
+
+    def visit(node: ast.AST, scope: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else scope
+            if isinstance(child, ast.Call):
+                calls.append((child, scope))
+            visit(child, inner)
+
+    visit(tree, tree)
+    return calls
 
 
 def analyse(paths: list[str]) -> dict:
@@ -159,7 +174,7 @@ def analyse(paths: list[str]) -> dict:
     operations: list[dict] = []
     unsupported: list[dict] = []
 
-    for path, tree in zip(paths, trees):
+    for path, tree in zip(paths, trees, strict=True):
         for node in ast.walk(tree):
             modules = []
             if isinstance(node, ast.Import):
@@ -189,18 +204,8 @@ def analyse(paths: list[str]) -> dict:
 
     # Every call, in the module body or in a function some code calls, seen from its innermost scope.
     used_ids = {id(function) for function in used}
-    for path, tree in zip(paths, trees):
-        calls: list[tuple[ast.Call, ast.AST]] = []
-
-        def visit(node: ast.AST, scope: ast.AST) -> None:
-            for child in ast.iter_child_nodes(node):
-                inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else scope
-                if isinstance(child, ast.Call):
-                    calls.append((child, scope))
-                visit(child, inner)
-
-        visit(tree, tree)
-        for node, scope in calls:
+    for path, tree in zip(paths, trees, strict=True):
+        for node, scope in calls_with_scope(tree):
             if scope is not tree and id(scope) not in used_ids:
                 continue
             name = callee_name(node)
