@@ -3,6 +3,7 @@
 On Glue (awsglue importable) it uses getResolvedOptions and Job init/commit; locally it parses
 the same `--name value` arguments. Nothing else differs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,8 @@ import time
 
 from pyspark.sql import SparkSession
 
-from sales_cleaning.pipeline import JobConfig, run_job
+from sales_cleaning.job_config import JobConfig
+from sales_cleaning.pipeline import run_job
 from sales_cleaning.session import apply_job_settings
 
 REQUIRED = ["input_uri", "output_uri"]
@@ -31,7 +33,9 @@ def parse_arguments(argv: list[str]) -> dict[str, str]:
     if getResolvedOptions is not None:
         present = [name for name in OPTIONAL if f"--{name}" in argv]
         return getResolvedOptions(argv, ["JOB_NAME", *REQUIRED, *present])
-    parser = argparse.ArgumentParser(prog="clean_sales", description="Cleans one raw sales CSV (the Glue job, run locally).")
+    parser = argparse.ArgumentParser(
+        prog="clean_sales", description="Cleans one raw sales CSV (the Glue job, run locally)."
+    )
     for name in REQUIRED:
         parser.add_argument(f"--{name}", required=True)
     for name in OPTIONAL:
@@ -57,7 +61,7 @@ def job_config(arguments: dict[str, str], now: dt.datetime) -> JobConfig:
 
 def main(argv: list[str]) -> int:
     arguments = parse_arguments(argv)
-    config = job_config(arguments, dt.datetime.now(dt.timezone.utc))
+    config = job_config(arguments, dt.datetime.now(dt.UTC))
     started = time.monotonic()
 
     def log(message: str) -> None:

@@ -4,6 +4,7 @@ import { projectRoot } from '../stage/python-env.js';
 /** Every tier of `npm test`, in order; the run fails when any tier fails. */
 const tiers: { name: string; script: string }[] = [
   { name: 'lint', script: 'lint' },
+  { name: 'python lint', script: 'lint:python' },
   { name: 'type check', script: 'typecheck' },
   { name: 'vitest', script: 'test:unit' },
   { name: 'terraform', script: 'test:terraform' },

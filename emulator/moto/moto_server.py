@@ -4,9 +4,17 @@ Each module of moto_patches/ patches one service (see its docstring); the first 
 minutes are the AWS provider's own fixed waits (e.g. six equal reads five seconds apart after every SQS queue
 create), which no answer shortens.
 """
+
 import sys
 
 from moto_patches import ec2, glue, redshift, s3, sqs  # noqa: F401  (importing applies the patches)
-from moto.server import main  # noqa: E402  (the patches must come first)
 
-main(sys.argv[1:])
+
+def serve(argv: list[str]) -> None:
+    """moto's own server, imported once every patch is in place."""
+    from moto.server import main
+
+    main(argv)
+
+
+serve(sys.argv[1:])

@@ -1,12 +1,11 @@
 """Within-file duplicate rules (docs/data-contract.md "Duplicates") over rows that passed validation."""
+
 from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from .clean import CLEAN_COLUMNS
-
-KEY_COLUMNS = ["order_id", "line_key"]
+from .contract import CLEAN_COLUMNS, LINE_KEY_COLUMNS
 
 
 def classify_duplicates(rows: DataFrame, eligible: Column) -> DataFrame:
@@ -18,8 +17,10 @@ def classify_duplicates(rows: DataFrame, eligible: Column) -> DataFrame:
     copy of any later row with the same key survives rule 1. The line-key window runs first, so the
     identical-row window (whose columns include the key) reuses its shuffle.
     """
-    same_key = Window.partitionBy(*KEY_COLUMNS)
-    identical = Window.partitionBy(*KEY_COLUMNS, *[column for column in CLEAN_COLUMNS if column not in KEY_COLUMNS])
+    same_key = Window.partitionBy(*LINE_KEY_COLUMNS)
+    identical = Window.partitionBy(
+        *LINE_KEY_COLUMNS, *[column for column in CLEAN_COLUMNS if column not in LINE_KEY_COLUMNS]
+    )
     eligible_line = F.when(eligible, F.col("source_line"))
     return (
         rows.withColumn("_last_of_key", F.max(eligible_line).over(same_key))

@@ -1,21 +1,14 @@
 """Maps a CSV header to the contract's column names (pure Python, runs in the driver)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from .contract import ALIASES, INPUT_COLUMNS, LINE_KEY_FROM, REQUIRED_COLUMNS
+from .manifest import FileRejectedError
+from .records import first_record, split_header
 from .values import WHITESPACE
-
-COLUMNS = [
-    "order_id", "line_id", "order_date", "customer_id", "customer_name", "customer_email",
-    "product_id", "product_name", "category", "quantity", "unit_price", "discount",
-    "country", "city", "payment_method", "sales_channel",
-]
-REQUIRED = ["order_id", "order_date", "customer_id", "product_id", "quantity", "unit_price"]
-ALIASES = {
-    "line_number": "line_id", "line_no": "line_id", "row_id": "line_id",
-    "qty": "quantity", "price": "unit_price",
-}
 
 
 def normalise_name(name: str) -> str:
@@ -33,11 +26,16 @@ class HeaderMapping:
 
     @property
     def missing_required(self) -> list[str]:
-        return [column for column in REQUIRED if column not in self.positions]
+        return [column for column in REQUIRED_COLUMNS if column not in self.positions]
 
     @property
     def has_line_id(self) -> bool:
         return "line_id" in self.positions
+
+    @property
+    def line_key_source(self) -> str:
+        """The column line_key takes its value from: the first of the contract's `line_key_from` the file has."""
+        return next(column for column in LINE_KEY_FROM if column in self.positions)
 
 
 def map_header(names: list[str]) -> HeaderMapping:
@@ -46,8 +44,27 @@ def map_header(names: list[str]) -> HeaderMapping:
     for index, name in enumerate(names):
         normalised = normalise_name(name)
         column = ALIASES.get(normalised, normalised)
-        if column in COLUMNS and column not in positions:
+        if column in INPUT_COLUMNS and column not in positions:
             positions[column] = index
         else:
             ignored.append(name)
     return HeaderMapping(positions=positions, field_count=len(names), ignored_columns=ignored)
+
+
+def read_header(head: bytes) -> HeaderMapping:
+    """Checks the file's opening bytes and maps its header, or raises FileRejectedError."""
+    if not head:
+        raise FileRejectedError("empty_file")
+    if b"\x00" in head:
+        raise FileRejectedError("not_text")
+    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    header_text = first_record(text)
+    if header_text.strip() == "":
+        raise FileRejectedError("empty_file")
+    names = split_header(header_text)
+    if names is None:
+        raise FileRejectedError("malformed_header")
+    mapping = map_header(names)
+    if mapping.missing_required:
+        raise FileRejectedError("missing_required_columns:" + ",".join(mapping.missing_required))
+    return mapping

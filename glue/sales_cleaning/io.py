@@ -1,4 +1,5 @@
 """File-system access through Hadoop's FileSystem API, so file:// and s3:// work alike."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,7 @@ class HadoopFiles:
     def status(self, uri: str) -> ObjectStatus:
         path, fs = self._path(uri)
         status = fs.getFileStatus(path)
-        modified = dt.datetime.fromtimestamp(status.getModificationTime() / 1000, tz=dt.timezone.utc)
+        modified = dt.datetime.fromtimestamp(status.getModificationTime() / 1000, tz=dt.UTC)
         return ObjectStatus(uri=uri, size=status.getLen(), modified_at=modified)
 
     def exists(self, uri: str) -> bool:
@@ -61,7 +62,7 @@ class HadoopFiles:
             name = status.getPath().getName()
             if name.startswith(("_", ".")):
                 continue
-            modified = dt.datetime.fromtimestamp(status.getModificationTime() / 1000, tz=dt.timezone.utc)
+            modified = dt.datetime.fromtimestamp(status.getModificationTime() / 1000, tz=dt.UTC)
             found.append(ObjectStatus(uri=status.getPath().toString(), size=status.getLen(), modified_at=modified))
         return sorted(found, key=lambda item: item.uri)
 

@@ -5,6 +5,7 @@ a running total over the whole file; it is computed per partition (windows parti
 spark_partition_id) plus small per-partition offsets computed in the driver, so no step moves
 the whole file into one partition.
 """
+
 from __future__ import annotations
 
 import re
@@ -75,7 +76,12 @@ def number_lines(lines: DataFrame, offsets: list[tuple[int, int, int]]) -> DataF
         .withColumn("line", F.col("lines_before") + F.row_number().over(in_partition))
         .withColumn("quotes_before", F.col("quotes_before") + F.coalesce(F.sum("quotes").over(before), F.lit(0)))
         .withColumn("continues", (F.col("quotes_before") % 2) == 1)
-        .withColumn("start_in_partition", F.max(F.when(~F.col("continues"), F.col("line"))).over(in_partition.rowsBetween(Window.unboundedPreceding, 0)))
+        .withColumn(
+            "start_in_partition",
+            F.max(F.when(~F.col("continues"), F.col("line"))).over(
+                in_partition.rowsBetween(Window.unboundedPreceding, 0)
+            ),
+        )
         .select("_pid", "line", "value", "invalid_utf8", "quotes", "continues", "start_in_partition")
     )
 
@@ -104,11 +110,16 @@ def assemble_records(numbered: DataFrame, carry: list[tuple[int, int]]) -> DataF
         "start", F.coalesce(F.col("start_in_partition"), F.col("carried_start"))
     )
     single = (~F.col("continues")) & (F.col("quotes") % 2 == 0)
-    one_line = with_start.where(single).select(F.col("line").alias("source_line"), F.col("value").alias("record"), "invalid_utf8")
+    one_line = with_start.where(single).select(
+        F.col("line").alias("source_line"), F.col("value").alias("record"), "invalid_utf8"
+    )
     several_lines = (
         with_start.where(~single)
         .groupBy("start")
-        .agg(F.array_sort(F.collect_list(F.struct("line", "value"))).alias("parts"), F.max("invalid_utf8").alias("invalid_utf8"))
+        .agg(
+            F.array_sort(F.collect_list(F.struct("line", "value"))).alias("parts"),
+            F.max("invalid_utf8").alias("invalid_utf8"),
+        )
         .select(
             F.col("start").alias("source_line"),
             F.concat_ws("\n", F.transform("parts", lambda part: part["value"])).alias("record"),

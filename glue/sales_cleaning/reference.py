@@ -1,4 +1,5 @@
 """Reference values shared with the generator, and the key normalisation used to look them up."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,11 @@ def country_lookup() -> dict[str, str]:
 
 
 def _variant_lookup(section: str) -> dict[str, str]:
-    return {variant_key(variant): canonical for canonical, variants in reference_data()[section].items() for variant in [canonical, *variants]}
+    return {
+        variant_key(variant): canonical
+        for canonical, variants in reference_data()[section].items()
+        for variant in [canonical, *variants]
+    }
 
 
 def payment_method_lookup() -> dict[str, str]:

@@ -1,4 +1,5 @@
 """Spark settings the job relies on, applied the same way on Glue and locally."""
+
 from __future__ import annotations
 
 from pyspark.sql import SparkSession

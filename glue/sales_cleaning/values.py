@@ -2,6 +2,7 @@
 
 Each returns null when the value does not parse; the reasons are decided in validation.py.
 """
+
 from __future__ import annotations
 
 from pyspark.sql import Column
@@ -67,7 +68,9 @@ def exact_number(number: Column, decimals: int = 18) -> Column:
     kept = F.regexp_replace(stripped, rf"(\.\d{{{decimals}}})\d++$", "$1")
     whole_digits = F.length(F.regexp_replace(F.substring_index(kept, ".", 1), r"^[+-]", ""))
     sign = F.when(number.startswith("-"), F.lit(-1)).otherwise(F.lit(1)).cast("decimal(1,0)")
-    value = F.when(whole_digits > 19, (sign * F.lit(SATURATED).cast("decimal(19,0)")).cast(EXACT)).otherwise(kept.cast(EXACT))
+    value = F.when(whole_digits > 19, (sign * F.lit(SATURATED).cast("decimal(19,0)")).cast(EXACT)).otherwise(
+        kept.cast(EXACT)
+    )
     unit = F.lit("0." + "0" * (decimals - 1) + "1").cast(EXACT)
     dropped_digits = number.rlike(rf"\.\d{{{decimals}}}\d*[1-9]")
     away_from_zero = F.when(number.startswith("-"), value - unit).otherwise(value + unit)

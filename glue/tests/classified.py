@@ -1,9 +1,10 @@
 """Runs the classification transform on in-memory records, for tests of single rules."""
+
 import datetime as dt
 
 from sales_cleaning import records as rec
+from sales_cleaning.classify import classify
 from sales_cleaning.header import map_header
-from sales_cleaning.pipeline import classify
 
 RUN_DATE = dt.date(2026, 1, 1)
 HEADER = "order_id,order_date,customer_id,product_id,quantity,unit_price"
@@ -16,7 +17,9 @@ def classify_records(spark, rows, header=HEADER, run_date=RUN_DATE):
         "source_line long, record string, is_blank boolean, invalid_utf8 int",
     )
     mapping = map_header(rec.split_header(header))
-    return sorted((row.asDict() for row in classify(records, mapping, run_date).collect()), key=lambda row: row["source_line"])
+    return sorted(
+        (row.asDict() for row in classify(records, mapping, run_date).collect()), key=lambda row: row["source_line"]
+    )
 
 
 def reasons_of(spark, rows, header=HEADER, run_date=RUN_DATE):

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-from sales_cleaning.pipeline import JobConfig, run_job
+from manifests import run_job_checked
+from sales_cleaning.job_config import JobConfig
 from sales_cleaning.session import apply_job_settings
 
 RUN_DATE = dt.date(2026, 1, 1)
@@ -36,7 +37,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture
 def run_csv(spark, tmp_path):
     """Runs the job on a fixture file (a name under fixtures/) or on the given text or bytes;
-    returns (manifest, output folder)."""
+    returns (manifest, output folder). The manifest is checked against its JSON Schema."""
 
     def run(content: bytes | str, run_id: str = "test-run", run_date: dt.date = RUN_DATE):
         source = tmp_path / "sales_data.csv"
@@ -44,7 +45,9 @@ def run_csv(spark, tmp_path):
             content = (FIXTURES / content).read_bytes()
         source.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         output = tmp_path / "out"
-        config = JobConfig(input_uri=str(source), output_uri=str(output), run_id=run_id, run_date=run_date, source_version="v1")
-        return run_job(spark, config, log=lambda _message: None), output
+        config = JobConfig(
+            input_uri=str(source), output_uri=str(output), run_id=run_id, run_date=run_date, source_version="v1"
+        )
+        return run_job_checked(spark, config), output
 
     return run

@@ -1,4 +1,5 @@
 """Reads a run's outputs back for assertions."""
+
 from pathlib import Path
 
 import pyarrow.dataset as ds

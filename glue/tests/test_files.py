@@ -1,12 +1,17 @@
 """Whole files through the job: bad files end as rejected_file, odd but valid files load, outputs and manifest."""
+
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
-from conftest import RUN_DATE
-from outputs import clean_rows, rejected_rows
 from py4j.protocol import Py4JJavaError
 
-from sales_cleaning.pipeline import JobConfig, run_job
+from conftest import RUN_DATE
+from manifests import run_job_checked
+from outputs import clean_rows, rejected_rows
+from sales_cleaning.contract import CLEAN_FILE_COLUMNS, REJECTED_FILE_COLUMNS
+from sales_cleaning.job_config import JobConfig
 
 HEADER = "order_id,order_date,customer_id,product_id,quantity,unit_price"
 
@@ -23,7 +28,10 @@ def test_a_header_only_file_is_rejected_whole(run_csv):
 
 def test_a_file_missing_a_required_column_names_the_missing_ones(run_csv):
     manifest, output = run_csv("missing_required_column.csv")
-    assert (manifest["status"], manifest["reason"]) == ("rejected_file", "missing_required_columns:product_id,unit_price")
+    assert (manifest["status"], manifest["reason"]) == (
+        "rejected_file",
+        "missing_required_columns:product_id,unit_price",
+    )
     assert clean_rows(output) == []
 
 
@@ -33,9 +41,11 @@ def test_a_binary_file_named_csv_is_not_text(run_csv):
 
 
 def test_a_missing_input_file_fails_the_run_with_a_manifest(spark, tmp_path):
-    config = JobConfig(input_uri=str(tmp_path / "absent.csv"), output_uri=str(tmp_path / "out"), run_id="r1", run_date=RUN_DATE)
+    config = JobConfig(
+        input_uri=str(tmp_path / "absent.csv"), output_uri=str(tmp_path / "out"), run_id="r1", run_date=RUN_DATE
+    )
     with pytest.raises(Py4JJavaError, match="FileNotFoundException"):
-        run_job(spark, config, log=lambda _message: None)
+        run_job_checked(spark, config)
     manifest = json.loads((tmp_path / "out" / "manifests" / "r1.json").read_text())
     assert manifest["status"] == "failed" and "absent.csv" in manifest["error"]
 
@@ -43,9 +53,17 @@ def test_a_missing_input_file_fails_the_run_with_a_manifest(spark, tmp_path):
 def test_bom_crlf_and_quoted_line_breaks_keep_exact_line_numbers_and_values(run_csv):
     manifest, output = run_csv("bom_crlf_quoted_newlines.csv")
     rows = clean_rows(output)
-    assert manifest["counts"] == {"rows_read": 3, "rows_clean": 3, "rows_rejected": 0, "duplicates_dropped": 0, "blank_lines": 0}
+    assert manifest["counts"] == {
+        "rows_read": 3,
+        "rows_clean": 3,
+        "rows_rejected": 0,
+        "duplicates_dropped": 0,
+        "blank_lines": 0,
+    }
     assert [(row["order_id"], row["source_line"], row["product_name"]) for row in rows] == [
-        ("O1", 2, "Big Box"), ("O2", 4, "Lamp"), ("O3", 5, 'Three lines, "quoted"'),
+        ("O1", 2, "Big Box"),
+        ("O2", 4, "Lamp"),
+        ("O3", 5, 'Three lines, "quoted"'),
     ]
 
 
@@ -63,46 +81,97 @@ def test_extra_columns_are_ignored_and_reported_as_written(run_csv):
 
 def test_blank_lines_are_counted_and_are_not_records(run_csv):
     manifest, output = run_csv(HEADER + "\n\nO1,2024-01-01,C1,P1,1,2.00\n   \n")
-    assert manifest["counts"] == {"rows_read": 1, "rows_clean": 1, "rows_rejected": 0, "duplicates_dropped": 0, "blank_lines": 2}
+    assert manifest["counts"] == {
+        "rows_read": 1,
+        "rows_clean": 1,
+        "rows_rejected": 0,
+        "duplicates_dropped": 0,
+        "blank_lines": 2,
+    }
     assert clean_rows(output)[0]["source_line"] == 3
 
 
 def test_rejected_rows_keep_their_raw_record_and_all_reasons(run_csv):
     manifest, output = run_csv(HEADER + ',discount\n,1999-01-01,C1,P1,-2,"$-3.00",150%\nO2,2024-01-01,C1,P1,1\n')
     assert [(row["source_line"], row["reasons"], row["raw_record"]) for row in rejected_rows(output)] == [
-        (2, "missing_required:order_id;date_out_of_range;non_positive_quantity;negative_price;invalid_discount", ',1999-01-01,C1,P1,-2,"$-3.00",150%'),
+        (
+            2,
+            "missing_required:order_id;date_out_of_range;non_positive_quantity;negative_price;invalid_discount",
+            ',1999-01-01,C1,P1,-2,"$-3.00",150%',
+        ),
         (3, "malformed_record", "O2,2024-01-01,C1,P1,1"),
     ]
     assert manifest["reasons"] == {
-        "missing_required:order_id": 1, "date_out_of_range": 1, "non_positive_quantity": 1, "negative_price": 1,
-        "invalid_discount": 1, "malformed_record": 1,
+        "missing_required:order_id": 1,
+        "date_out_of_range": 1,
+        "non_positive_quantity": 1,
+        "negative_price": 1,
+        "invalid_discount": 1,
+        "malformed_record": 1,
     }
-    assert manifest["sample_rejections"][1] == {"source_line": 3, "reasons": ["malformed_record"], "raw_record": "O2,2024-01-01,C1,P1,1"}
+    assert manifest["sample_rejections"][1] == {
+        "source_line": 3,
+        "reasons": ["malformed_record"],
+        "raw_record": "O2,2024-01-01,C1,P1,1",
+    }
 
 
 def test_counts_reconcile_and_duplicates_are_counted(run_csv):
-    content = HEADER + "\nO1,2024-01-01,C1,P1,1,$2.00\nO1,01/01/2024,C1,P1,1,2.00\nO1,2024-01-01,C1,P2,1,5.00\nO1,2024-01-01,C1,P2,3,5.00\nO2,bad,C1,P1,1,2.00\n"
+    records = [
+        "O1,2024-01-01,C1,P1,1,$2.00",
+        "O1,01/01/2024,C1,P1,1,2.00",
+        "O1,2024-01-01,C1,P2,1,5.00",
+        "O1,2024-01-01,C1,P2,3,5.00",
+        "O2,bad,C1,P1,1,2.00",
+    ]
+    content = "\n".join([HEADER, *records]) + "\n"
     manifest, _ = run_csv(content)
-    assert manifest["counts"] == {"rows_read": 5, "rows_clean": 2, "rows_rejected": 2, "duplicates_dropped": 1, "blank_lines": 0}
-    assert manifest["checks"] == [{"name": "reconciliation", "passed": True, "detail": "rows_read 5 = rows_clean 2 + rows_rejected 2 + duplicates_dropped 1"}]
+    assert manifest["counts"] == {
+        "rows_read": 5,
+        "rows_clean": 2,
+        "rows_rejected": 2,
+        "duplicates_dropped": 1,
+        "blank_lines": 0,
+    }
+    assert manifest["checks"] == [
+        {
+            "name": "reconciliation",
+            "passed": True,
+            "detail": "rows_read 5 = rows_clean 2 + rows_rejected 2 + duplicates_dropped 1",
+        }
+    ]
 
 
 def test_outputs_are_listed_with_sizes_and_in_redshift_copy_manifests(run_csv):
-    manifest, output = run_csv(HEADER + "\nO1,2024-01-01,C1,P1,1,2.00\nO2,2024-02-01,C1,P1,1,2.00\nO3,bad,C1,P1,1,2.00\n")
+    manifest, output = run_csv(
+        HEADER + "\nO1,2024-01-01,C1,P1,1,2.00\nO2,2024-02-01,C1,P1,1,2.00\nO3,bad,C1,P1,1,2.00\n"
+    )
     copy_manifest = json.loads((output / "manifests" / "test-run.clean.copy.json").read_text())
-    assert [entry["url"] for entry in copy_manifest["entries"]] == [item["uri"] for item in manifest["outputs"]["clean"]]
-    assert [entry["meta"]["content_length"] for entry in copy_manifest["entries"]] == [item["size"] for item in manifest["outputs"]["clean"]]
+    assert [entry["url"] for entry in copy_manifest["entries"]] == [
+        item["uri"] for item in manifest["outputs"]["clean"]
+    ]
+    assert [entry["meta"]["content_length"] for entry in copy_manifest["entries"]] == [
+        item["size"] for item in manifest["outputs"]["clean"]
+    ]
     assert all(entry["mandatory"] for entry in copy_manifest["entries"])
-    assert {uri.split("/")[-2] for uri in (item["uri"] for item in manifest["outputs"]["clean"])} == {"order_month=2024-01", "order_month=2024-02"}
+    assert {uri.split("/")[-2] for uri in (item["uri"] for item in manifest["outputs"]["clean"])} == {
+        "order_month=2024-01",
+        "order_month=2024-02",
+    }
     rejected_copy = json.loads((output / "manifests" / "test-run.rejected.copy.json").read_text())
     assert len(rejected_copy["entries"]) == len(manifest["outputs"]["rejected"]) == 1
 
 
-def test_clean_rows_have_contract_types_and_lineage(run_csv):
+def test_clean_rows_carry_rounded_decimals_and_the_lineage_of_the_run(run_csv):
     _, output = run_csv(HEADER + ",discount\nO1,2024-01-31,C1,P1,3,19.99,15%\n")
     row = clean_rows(output)[0]
     assert (str(row["unit_price"]), str(row["discount"]), str(row["total_amount"])) == ("19.9900", "0.1500", "50.97")
-    assert (row["run_id"], row["source_version"], row["source_line"], row["order_month"]) == ("test-run", "v1", 2, "2024-01")
+    assert (row["run_id"], row["source_version"], row["source_line"], row["order_month"]) == (
+        "test-run",
+        "v1",
+        2,
+        "2024-01",
+    )
     assert row["source_uri"].endswith("sales_data.csv") and row["source_modified_at"] is not None
 
 
@@ -115,3 +184,31 @@ def test_a_real_world_export_keeps_every_line_of_a_long_order(run_csv):
     assert [row["source_line"] for row in order if row["product_id"] == "FUR-BO-10001798"] == [4, 10]
     assert {row["country"] for row in rows} == {"US"}
     assert {"Ship Date", "Sub-Category", "Sales", "Profit"} <= set(manifest["ignored_columns"])
+
+
+ARROW_TYPES = {
+    "varchar": pa.string(),
+    "char": pa.string(),
+    "integer": pa.int32(),
+    "bigint": pa.int64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+
+
+def arrow_type(column):
+    return pa.decimal128(column.precision, column.scale) if column.type == "decimal" else ARROW_TYPES[column.type]
+
+
+def test_clean_and_rejected_parquet_files_have_the_contract_columns_in_order_with_their_types(run_csv):
+    # COPY maps Parquet columns by position, so the order is part of the contract.
+    manifest, _ = run_csv(HEADER + "\nO1,2024-01-31,C1,P1,3,19.99\nO2,bad,C1,P1,1,2.00\n")
+    [clean_file] = [item["uri"].removeprefix("file:") for item in manifest["outputs"]["clean"]]
+    [rejected_file] = [item["uri"].removeprefix("file:") for item in manifest["outputs"]["rejected"]]
+    clean_schema, rejected_schema = pq.read_schema(clean_file), pq.read_schema(rejected_file)
+    assert list(zip(clean_schema.names, clean_schema.types, strict=True)) == [
+        (column.name, arrow_type(column)) for column in CLEAN_FILE_COLUMNS
+    ]
+    assert list(zip(rejected_schema.names, rejected_schema.types, strict=True)) == [
+        (column.name, arrow_type(column)) for column in REJECTED_FILE_COLUMNS
+    ]

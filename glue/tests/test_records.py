@@ -1,4 +1,5 @@
 """Physical lines → records: exact line numbers, quote parity across partitions, strict field splitting."""
+
 import pytest
 
 from sales_cleaning import records as rec
@@ -10,7 +11,9 @@ def lines_frame(spark, lines, partitions):
 
 
 def assemble(spark, lines, partitions=1):
-    numbered = rec.number_lines(frame := lines_frame(spark, lines, partitions), rec.partition_offsets(rec.partition_stats(frame)))
+    numbered = rec.number_lines(
+        frame := lines_frame(spark, lines, partitions), rec.partition_offsets(rec.partition_stats(frame))
+    )
     rows = rec.assemble_records(numbered, rec.record_start_carry(numbered)).collect()
     return sorted((row["source_line"], row["record"], row["is_blank"]) for row in rows)
 
@@ -20,23 +23,41 @@ def test_each_line_is_a_record_numbered_from_one(spark):
 
 
 def test_a_quoted_line_break_joins_lines_and_the_record_keeps_its_first_line_number(spark):
-    assert assemble(spark, ["h", 'x,"one', 'two",y', "z"]) == [(1, "h", False), (2, 'x,"one\ntwo",y', False), (4, "z", False)]
+    assert assemble(spark, ["h", 'x,"one', 'two",y', "z"]) == [
+        (1, "h", False),
+        (2, 'x,"one\ntwo",y', False),
+        (4, "z", False),
+    ]
 
 
 @pytest.mark.parametrize("partitions", [2, 3, 5])
 def test_records_spanning_partition_boundaries_are_assembled_with_global_line_numbers(spark, partitions):
     lines = ["h", 'a,"1', "2", "3", '4"', "b", 'c,"x', 'y"', "d", "e"]
     assert assemble(spark, lines, partitions) == [
-        (1, "h", False), (2, 'a,"1\n2\n3\n4"', False), (6, "b", False), (7, 'c,"x\ny"', False), (9, "d", False), (10, "e", False),
+        (1, "h", False),
+        (2, 'a,"1\n2\n3\n4"', False),
+        (6, "b", False),
+        (7, 'c,"x\ny"', False),
+        (9, "d", False),
+        (10, "e", False),
     ]
 
 
 def test_escaped_quotes_keep_the_parity_even(spark):
-    assert assemble(spark, ["h", 'a,"say ""hi""",b', "c"]) == [(1, "h", False), (2, 'a,"say ""hi""",b', False), (3, "c", False)]
+    assert assemble(spark, ["h", 'a,"say ""hi""",b', "c"]) == [
+        (1, "h", False),
+        (2, 'a,"say ""hi""",b', False),
+        (3, "c", False),
+    ]
 
 
 def test_empty_and_whitespace_only_lines_are_blank(spark):
-    assert assemble(spark, ["h", "", " \t ", "a"]) == [(1, "h", False), (2, "", True), (3, " \t ", True), (4, "a", False)]
+    assert assemble(spark, ["h", "", " \t ", "a"]) == [
+        (1, "h", False),
+        (2, "", True),
+        (3, " \t ", True),
+        (4, "a", False),
+    ]
 
 
 def test_an_empty_line_inside_a_quoted_field_belongs_to_the_record(spark):
@@ -52,14 +73,17 @@ def split(spark, record):
     return row["well_formed"], row["fields"]
 
 
-@pytest.mark.parametrize(("record", "fields"), [
-    ("a,b,c", ["a", "b", "c"]),
-    (",b,", ["", "b", ""]),
-    (' a , b ', [" a ", " b "]),
-    ('"a, b","say ""hi""",c', ["a, b", 'say "hi"', "c"]),
-    ('"multi\nline",x', ["multi\nline", "x"]),
-    ('"",x', ["", "x"]),
-])
+@pytest.mark.parametrize(
+    ("record", "fields"),
+    [
+        ("a,b,c", ["a", "b", "c"]),
+        (",b,", ["", "b", ""]),
+        (" a , b ", [" a ", " b "]),
+        ('"a, b","say ""hi""",c', ["a, b", 'say "hi"', "c"]),
+        ('"multi\nline",x', ["multi\nline", "x"]),
+        ('"",x', ["", "x"]),
+    ],
+)
 def test_well_formed_records_split_into_unquoted_fields(spark, record, fields):
     assert split(spark, record) == (True, fields)
 

@@ -1,4 +1,5 @@
 """Rejection reasons: each reason alone, every reason of a row together, in contract order."""
+
 import datetime as dt
 
 import pytest
@@ -29,22 +30,36 @@ def test_a_null_token_in_a_required_column_is_missing_required(spark, column, to
 
 def test_line_id_is_required_when_the_file_has_a_line_id_column(spark):
     header = HEADER + ",line_no"
-    assert reasons_of(spark, [row_with() + ",-", row_with() + ",1"], header=header) == [["missing_required:line_id"], []]
+    assert reasons_of(spark, [row_with() + ",-", row_with() + ",1"], header=header) == [
+        ["missing_required:line_id"],
+        [],
+    ]
 
 
 @pytest.mark.parametrize("column", ["order_id", "customer_id", "product_id"])
 def test_an_id_longer_than_32_characters_is_invalid_id(spark, column):
-    assert reasons_of(spark, [row_with(**{column: "X" * 33}), row_with(**{column: " " + "X" * 32 + " "})]) == [[f"invalid_id:{column}"], []]
+    assert reasons_of(spark, [row_with(**{column: "X" * 33}), row_with(**{column: " " + "X" * 32 + " "})]) == [
+        [f"invalid_id:{column}"],
+        [],
+    ]
 
 
-@pytest.mark.parametrize("raw", ["2024-13-45", "2025-02-30", "05/03/24", "yesterday", "2024-03-05T25:00:00Z", "5-Mar-2024"])
+@pytest.mark.parametrize(
+    "raw", ["2024-13-45", "2025-02-30", "05/03/24", "yesterday", "2024-03-05T25:00:00Z", "5-Mar-2024"]
+)
 def test_an_unreadable_or_unreal_date_is_invalid_date(spark, raw):
     assert reasons_of(spark, [row_with(order_date=raw)]) == [["invalid_date"]]
 
 
-@pytest.mark.parametrize(("raw", "reasons"), [
-    ("1999-12-31", ["date_out_of_range"]), ("2000-01-01", []), ("2026-01-02", []), ("2026-01-03", ["date_out_of_range"]),
-])
+@pytest.mark.parametrize(
+    ("raw", "reasons"),
+    [
+        ("1999-12-31", ["date_out_of_range"]),
+        ("2000-01-01", []),
+        ("2026-01-02", []),
+        ("2026-01-03", ["date_out_of_range"]),
+    ],
+)
 def test_dates_before_2000_or_after_the_run_date_plus_one_day_are_out_of_range(spark, raw, reasons):
     assert reasons_of(spark, [row_with(order_date=raw)], run_date=dt.date(2026, 1, 1)) == [reasons]
 
@@ -78,17 +93,27 @@ def test_a_discount_that_is_not_a_number_in_0_to_1_is_invalid_discount(spark, ra
 def test_a_row_gets_every_reason_that_applies_in_contract_order(spark):
     header = HEADER + ",discount"
     record = ",".join(["", "1999-01-01", "C1", "P" * 40, "-2", "$-3.00"]) + ",150%"
-    assert reasons_of(spark, [record], header=header) == [[
-        "missing_required:order_id", "invalid_id:product_id", "date_out_of_range", "non_positive_quantity",
-        "negative_price", "invalid_discount",
-    ]]
+    assert reasons_of(spark, [record], header=header) == [
+        [
+            "missing_required:order_id",
+            "invalid_id:product_id",
+            "date_out_of_range",
+            "non_positive_quantity",
+            "negative_price",
+            "invalid_discount",
+        ]
+    ]
 
 
 def test_several_missing_columns_are_listed_in_required_order(spark):
-    assert reasons_of(spark, [",2024-01-01,C1,,1,"]) == [["missing_required:order_id", "missing_required:product_id", "missing_required:unit_price"]]
+    assert reasons_of(spark, [",2024-01-01,C1,,1,"]) == [
+        ["missing_required:order_id", "missing_required:product_id", "missing_required:unit_price"]
+    ]
 
 
-@pytest.mark.parametrize("record", ["O1,2024-01-01,C1,P1,1", "O1,2024-01-01,C1,P1,1,2.00,extra", 'O1 "rush",2024-01-01,C1,P1,1,2.00'])
+@pytest.mark.parametrize(
+    "record", ["O1,2024-01-01,C1,P1,1", "O1,2024-01-01,C1,P1,1,2.00,extra", 'O1 "rush",2024-01-01,C1,P1,1,2.00']
+)
 def test_a_wrong_field_count_or_broken_quoting_is_only_malformed_record(spark, record):
     [row] = classify_records(spark, [record])
     assert (row["reasons"], row["outcome"]) == (["malformed_record"], "rejected")

@@ -30,7 +30,7 @@ def has_keyword(segment: BaseSegment, *words: str) -> bool:
 
 def like_quantified(segment: BaseSegment, _: tuple[BaseSegment, ...]) -> bool:
     children = code_children(segment)
-    for word, following in zip(children, children[1:]):
+    for word, following in zip(children, children[1:], strict=False):
         if word.is_type("keyword") and word.raw.upper() in ("LIKE", "ILIKE"):
             head = following.raw.split("(")[0].strip().upper()
             if head in QUANTIFIERS:
@@ -48,51 +48,90 @@ def merge_source_not_table(segment: BaseSegment, _: tuple[BaseSegment, ...]) -> 
 
 # Each rule: (what Redshift lacks and what to write instead, test on a segment and its ancestors).
 DENYLIST: list[tuple[str, Rule]] = [
-    ("RETURNING clause: Redshift's INSERT, UPDATE and DELETE return no rows",
-     lambda segment, _: segment.is_type("keyword") and segment.raw.upper() == "RETURNING"),
-    ("CREATE INDEX: Redshift has no indexes; use SORTKEY and DISTKEY",
-     lambda segment, _: segment.is_type("create_index_statement")),
-    ("CREATE EXTENSION: Redshift has no Postgres extensions",
-     lambda segment, _: segment.is_type("create_extension_statement")),
-    ("array constructor or array type: Redshift has no arrays; use SUPER",
-     lambda segment, _: segment.is_type("array_literal", "typed_array_literal")),
+    (
+        "RETURNING clause: Redshift's INSERT, UPDATE and DELETE return no rows",
+        lambda segment, _: segment.is_type("keyword") and segment.raw.upper() == "RETURNING",
+    ),
+    (
+        "CREATE INDEX: Redshift has no indexes; use SORTKEY and DISTKEY",
+        lambda segment, _: segment.is_type("create_index_statement"),
+    ),
+    (
+        "CREATE EXTENSION: Redshift has no Postgres extensions",
+        lambda segment, _: segment.is_type("create_extension_statement"),
+    ),
+    (
+        "array constructor or array type: Redshift has no arrays; use SUPER",
+        lambda segment, _: segment.is_type("array_literal", "typed_array_literal"),
+    ),
     ("LIKE/ILIKE ANY|ALL|SOME: Postgres-only; combine single-pattern LIKEs with OR", like_quantified),
-    ("dollar-quoted string: Redshift accepts $$ only around a function or procedure body",
-     lambda segment, ancestors: segment.is_type("quoted_literal") and segment.raw.startswith("$")
-     and not any(ancestor.is_type("function_definition") for ancestor in ancestors)),
-    ("SELECT DISTINCT ON: Postgres-only; use ROW_NUMBER() OVER (PARTITION BY ...) = 1",
-     lambda segment, _: segment.is_type("select_clause_modifier") and has_keyword(segment, "ON")),
-    ("aggregate FILTER (WHERE ...): Postgres-only; put a CASE WHEN inside the aggregate",
-     lambda segment, _: segment.is_type("function") and has_keyword(segment, "FILTER")),
-    ("JSON, array or range operator: Redshift has no JSON type; use SUPER or JSON_EXTRACT_PATH_TEXT",
-     lambda segment, _: segment.is_type("binary_operator") and segment.raw in JSON_OPERATORS),
-    ("VALUES list used as a constant table: Redshift allows VALUES only in INSERT; use SELECT ... UNION ALL SELECT ...",
-     lambda segment, ancestors: segment.is_type("values_clause")
-     and not ancestors[-1].is_type("insert_statement", "merge_insert_clause")),
-    ("SELECT ... FOR UPDATE/SHARE: Redshift has no row locks; use LOCK TABLE",
-     lambda segment, _: segment.is_type("for_clause")),
-    ("MERGE ... WHEN [NOT] MATCHED AND <condition>: Redshift's MERGE takes no condition there; filter the source first",
-     lambda segment, _: segment.is_type("merge_when_matched_clause", "merge_when_not_matched_clause")
-     and has_keyword(segment, "AND")),
-    ("MERGE ... USING <subquery>: Redshift merges from a table; stage the rows in a temporary table", merge_source_not_table),
+    (
+        "dollar-quoted string: Redshift accepts $$ only around a function or procedure body",
+        lambda segment, ancestors: (
+            segment.is_type("quoted_literal")
+            and segment.raw.startswith("$")
+            and not any(ancestor.is_type("function_definition") for ancestor in ancestors)
+        ),
+    ),
+    (
+        "SELECT DISTINCT ON: Postgres-only; use ROW_NUMBER() OVER (PARTITION BY ...) = 1",
+        lambda segment, _: segment.is_type("select_clause_modifier") and has_keyword(segment, "ON"),
+    ),
+    (
+        "aggregate FILTER (WHERE ...): Postgres-only; put a CASE WHEN inside the aggregate",
+        lambda segment, _: segment.is_type("function") and has_keyword(segment, "FILTER"),
+    ),
+    (
+        "JSON, array or range operator: Redshift has no JSON type; use SUPER or JSON_EXTRACT_PATH_TEXT",
+        lambda segment, _: segment.is_type("binary_operator") and segment.raw in JSON_OPERATORS,
+    ),
+    (
+        "VALUES list used as a constant table: Redshift allows VALUES only in INSERT;"
+        " use SELECT ... UNION ALL SELECT ...",
+        lambda segment, ancestors: (
+            segment.is_type("values_clause") and not ancestors[-1].is_type("insert_statement", "merge_insert_clause")
+        ),
+    ),
+    (
+        "SELECT ... FOR UPDATE/SHARE: Redshift has no row locks; use LOCK TABLE",
+        lambda segment, _: segment.is_type("for_clause"),
+    ),
+    (
+        "MERGE ... WHEN [NOT] MATCHED AND <condition>: Redshift's MERGE takes no condition there;"
+        " filter the source first",
+        lambda segment, _: (
+            segment.is_type("merge_when_matched_clause", "merge_when_not_matched_clause")
+            and has_keyword(segment, "AND")
+        ),
+    ),
+    (
+        "MERGE ... USING <subquery>: Redshift merges from a table; stage the rows in a temporary table",
+        merge_source_not_table,
+    ),
 ]
 
 
-def walk(segment: BaseSegment, ancestors: tuple[BaseSegment, ...] = ()) -> Iterator[tuple[BaseSegment, tuple[BaseSegment, ...]]]:
+def walk(
+    segment: BaseSegment, ancestors: tuple[BaseSegment, ...] = ()
+) -> Iterator[tuple[BaseSegment, tuple[BaseSegment, ...]]]:
     yield segment, ancestors
     for child in segment.segments:
         yield from walk(child, (*ancestors, segment))
 
 
 def linter_for(parameters: dict[str, str]) -> Linter:
-    """A linter for the redshift dialect; Data API parameters (:name) are rendered as the string literals they stand for."""
+    """A linter for the redshift dialect; Data API parameters (:name) become the string literals they stand for."""
     if not parameters:
         return Linter(config=FluffConfig(overrides={"dialect": "redshift"}))
     literals = {name: "'" + value.replace("'", "''") + "'" for name, value in parameters.items()}
-    return Linter(config=FluffConfig(configs={
-        "core": {"dialect": "redshift", "templater": "placeholder"},
-        "templater": {"placeholder": {"param_style": "colon", **literals}},
-    }))
+    return Linter(
+        config=FluffConfig(
+            configs={
+                "core": {"dialect": "redshift", "templater": "placeholder"},
+                "templater": {"placeholder": {"param_style": "colon", **literals}},
+            }
+        )
+    )
 
 
 def problems_of(sql: str, parameters: dict[str, str]) -> list[str]:

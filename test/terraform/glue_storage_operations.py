@@ -10,6 +10,7 @@ Only functions that some other code calls count, so an unused helper grants noth
 Code that reaches storage another way (boto3, botocore) is reported as unsupported, so the caller
 fails instead of missing its calls.
 """
+
 from __future__ import annotations
 
 import ast
@@ -100,13 +101,16 @@ def is_called_elsewhere(function: ast.AST, trees: list[ast.Module]) -> bool:
     inside = {id(node) for node in ast.walk(function)}
     return any(
         isinstance(node, ast.Call) and id(node) not in inside and callee_name(node) == function.name
-        for tree in trees for node in ast.walk(tree)
+        for tree in trees
+        for node in ast.walk(tree)
     )
 
 
 def assigned_value(scope: ast.AST, name: str) -> ast.AST | None:
     for node in ast.walk(scope):
-        if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id == name for target in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name for target in node.targets
+        ):
             return node.value
     return None
 
@@ -137,10 +141,25 @@ def locate(expr: ast.AST | None, scope: ast.AST) -> dict | None:
     if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and isinstance(expr.slice, ast.Constant):
         mapping = assigned_value(scope, expr.value.id)
         if isinstance(mapping, ast.Dict):
-            for key, value in zip(mapping.keys, mapping.values):
+            for key, value in zip(mapping.keys, mapping.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == expr.slice.value:
                     return locate(value, scope)
     return None
+
+
+def calls_with_scope(tree: ast.Module) -> list[tuple[ast.Call, ast.AST]]:
+    """Every call of a module with its innermost enclosing function (the module itself at top level)."""
+    calls: list[tuple[ast.Call, ast.AST]] = []
+
+    def visit(node: ast.AST, scope: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else scope
+            if isinstance(child, ast.Call):
+                calls.append((child, scope))
+            visit(child, inner)
+
+    visit(tree, tree)
+    return calls
 
 
 def analyse(paths: list[str]) -> dict:
@@ -155,7 +174,7 @@ def analyse(paths: list[str]) -> dict:
     operations: list[dict] = []
     unsupported: list[dict] = []
 
-    for path, tree in zip(paths, trees):
+    for path, tree in zip(paths, trees, strict=True):
         for node in ast.walk(tree):
             modules = []
             if isinstance(node, ast.Import):
@@ -167,47 +186,59 @@ def analyse(paths: list[str]) -> dict:
                     unsupported.append({"file": path, "line": node.lineno, "what": f"import {module}"})
 
     used = [
-        node for tree in trees for node in ast.walk(tree)
+        node
+        for tree in trees
+        for node in ast.walk(tree)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_called_elsewhere(node, trees)
     ]
     for function in used:
         file_systems = file_system_names(function, returners)
         for node in ast.walk(function):
             if (
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name) and node.func.value.id in file_systems
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in file_systems
             ):
                 wrappers.setdefault(function.name, []).append((f"FileSystem.{node.func.attr}", node.lineno))
 
     # Every call, in the module body or in a function some code calls, seen from its innermost scope.
     used_ids = {id(function) for function in used}
-    for path, tree in zip(paths, trees):
-        calls: list[tuple[ast.Call, ast.AST]] = []
-
-        def visit(node: ast.AST, scope: ast.AST) -> None:
-            for child in ast.iter_child_nodes(node):
-                inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else scope
-                if isinstance(child, ast.Call):
-                    calls.append((child, scope))
-                visit(child, inner)
-
-        visit(tree, tree)
-        for node, scope in calls:
+    for path, tree in zip(paths, trees, strict=True):
+        for node, scope in calls_with_scope(tree):
             if scope is not tree and id(scope) not in used_ids:
                 continue
             name = callee_name(node)
             on_file_system = (
-                isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
                 and node.func.value.id in file_system_names(scope, returners)
             )
             if name in wrappers and name != getattr(scope, "name", None) and not on_file_system:
                 target = locate(node.args[0] if node.args else None, scope)
                 for operation, line in wrappers[name]:
-                    operations.append({"operation": operation, "file": path, "line": node.lineno, "column": node.col_offset, "via": f"{name} (line {line})", "target": target})
+                    operations.append(
+                        {
+                            "operation": operation,
+                            "file": path,
+                            "line": node.lineno,
+                            "column": node.col_offset,
+                            "via": f"{name} (line {line})",
+                            "target": target,
+                        }
+                    )
                 continue
             io = spark_io(node)
             if io:
-                operations.append({**io, "file": path, "line": node.lineno, "column": node.col_offset, "target": locate(node.args[0] if node.args else None, scope)})
+                operations.append(
+                    {
+                        **io,
+                        "file": path,
+                        "line": node.lineno,
+                        "column": node.col_offset,
+                        "target": locate(node.args[0] if node.args else None, scope),
+                    }
+                )
     ordered = sorted(operations, key=lambda item: (item["file"], item["line"], item["column"], item["operation"]))
     return {"operations": ordered, "unsupported": unsupported}
 

@@ -1,5 +1,6 @@
 """Glue as AWS answers it: tags of ARNs without an account, ExecutionClass and job run queuing as given,
 and UpdateJob, so a second `terraform apply` plans no change and the updates Terraform makes exist."""
+
 import re
 
 from moto.core.responses import ActionResult
@@ -18,8 +19,10 @@ def _with_account(method):
     local (the override sets skip_requesting_account_id); AWS itself never sees such an ARN. moto keys
     tags by ARN, so without this GetTags answered {} for every database, crawler and job.
     """
+
     def call(self, resource_arn, *args):
         return method(self, _GLUE_ARN_WITHOUT_ACCOUNT.sub(rf"\g<1>{self.account_id}:", resource_arn or ""), *args)
+
     return call
 
 
@@ -56,10 +59,27 @@ glue_models.FakeJob.as_dict = _job_as_dict_with_queuing
 
 # The fields of a job definition that UpdateJob's JobUpdate carries (everything but the name and tags).
 _JOB_UPDATE_FIELDS = (
-    "Description", "LogUri", "Role", "ExecutionProperty", "Command", "DefaultArguments", "NonOverridableArguments",
-    "Connections", "MaxRetries", "AllocatedCapacity", "Timeout", "MaxCapacity", "WorkerType", "NumberOfWorkers",
-    "SecurityConfiguration", "NotificationProperty", "GlueVersion", "CodeGenConfigurationNodes", "ExecutionClass",
-    "SourceControlDetails", "JobRunQueuingEnabled",
+    "Description",
+    "LogUri",
+    "Role",
+    "ExecutionProperty",
+    "Command",
+    "DefaultArguments",
+    "NonOverridableArguments",
+    "Connections",
+    "MaxRetries",
+    "AllocatedCapacity",
+    "Timeout",
+    "MaxCapacity",
+    "WorkerType",
+    "NumberOfWorkers",
+    "SecurityConfiguration",
+    "NotificationProperty",
+    "GlueVersion",
+    "CodeGenConfigurationNodes",
+    "ExecutionClass",
+    "SourceControlDetails",
+    "JobRunQueuingEnabled",
 )
 
 

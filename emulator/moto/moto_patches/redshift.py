@@ -8,12 +8,14 @@
 - DescribeClusters fields read back as AWS formats them and ModifyClusterIamRoles exists, so a second
   `terraform apply` plans no change.
 """
+
 import json
 
 from moto.core.responses import ActionResult
 from moto.redshift import models as redshift_models
 from moto.redshift import responses as redshift_responses
 from moto.secretsmanager.models import secretsmanager_backends
+
 
 def _modify_cluster_parameter_group(self):
     name = self._get_param("ParameterGroupName")
@@ -31,12 +33,21 @@ def _describe_cluster_parameters(self):
     source = self._get_param("Source")
     defaults = self.redshift_backend.describe_cluster_parameters(name)
     user = [
-        {"ParameterName": key, "ParameterValue": value, "Source": "user", "DataType": "string", "ApplyType": "static", "IsModifiable": True}
+        {
+            "ParameterName": key,
+            "ParameterValue": value,
+            "Source": "user",
+            "DataType": "string",
+            "ApplyType": "static",
+            "IsModifiable": True,
+        }
         for key, value in getattr(self.redshift_backend.parameter_groups[name], "user_parameters", {}).items()
     ]
     overridden = {parameter["ParameterName"] for parameter in user}
     parameters = user + [parameter for parameter in defaults if parameter["ParameterName"] not in overridden]
-    return ActionResult({"Parameters": [parameter for parameter in parameters if not source or parameter["Source"] == source]})
+    return ActionResult(
+        {"Parameters": [parameter for parameter in parameters if not source or parameter["Source"] == source]}
+    )
 
 
 redshift_models.Cluster.cluster_availability_status = property(
@@ -70,13 +81,21 @@ def _create_cluster_as_aws(self):
     cluster = self.redshift_backend.clusters[identifier]
     _cluster_as_aws_describes_it(self, cluster, created=True)
     if str(self._get_param("ManageMasterPassword")).lower() == "true":
-        secret = json.loads(secretsmanager_backends[self.current_account][self.region].create_secret(
-            name=f"redshift!{identifier}-admin",
-            secret_string=json.dumps({"username": self._get_param("MasterUsername"), "password": "emulated-admin-password"}),
-            secret_binary=None, description=f"Admin password of Redshift cluster {identifier}", tags=None,
-            kms_key_id=self._get_param("MasterPasswordSecretKmsKeyId"), client_request_token=None,
-            replica_regions=[], force_overwrite=False,
-        ))
+        secret = json.loads(
+            secretsmanager_backends[self.current_account][self.region].create_secret(
+                name=f"redshift!{identifier}-admin",
+                secret_string=json.dumps(
+                    {"username": self._get_param("MasterUsername"), "password": "emulated-admin-password"}
+                ),
+                secret_binary=None,
+                description=f"Admin password of Redshift cluster {identifier}",
+                tags=None,
+                kms_key_id=self._get_param("MasterPasswordSecretKmsKeyId"),
+                client_request_token=None,
+                replica_regions=[],
+                force_overwrite=False,
+            )
+        )
         cluster.master_password_secret_arn = secret["ARN"]
     return result
 

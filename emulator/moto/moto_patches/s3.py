@@ -10,6 +10,7 @@
   in linear time: moto appended each chunk to an immutable bytes object, copying the whole body per
   chunk, so a 190 MB file took 138 s to upload (1.5 s sent unchunked).
 """
+
 import io
 import json
 from urllib.parse import quote_plus
@@ -18,6 +19,7 @@ from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
 from moto.s3 import responses as s3_responses
+
 
 def _permission_without_conditions(self, action, resource):
     if self.policy is None:
@@ -48,6 +50,7 @@ def _s3_event_with_version(event_name, bucket, key, notification_id):
 
 
 s3_notifications._get_s3_event = _s3_event_with_version
+
 
 def _decode_aws_chunked(self, body):
     """The payload of an aws-chunked body ("<hex size>\\r\\n<data>\\r\\n" ... "0\\r\\n" trailers), joined once."""

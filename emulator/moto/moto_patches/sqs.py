@@ -8,6 +8,7 @@
   aws_sqs_queue_redrive_allow_policy to appear), and the redrive policy and encryption attributes read
   back as AWS writes them, so a second `terraform apply` plans no change.
 """
+
 import json
 
 from moto.sqs import models as sqs_models

@@ -1,0 +1,51 @@
+"""What a run writes and counts, as transforms of the classified records (see classify.py)."""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from .clean import QUALITY_FLAGS
+from .contract import CLEAN_FILE_COLUMNS, REASONS_SEPARATOR, REJECTED_FILE_COLUMNS
+
+COUNTS = ["rows_read", "rows_clean", "rows_rejected", "duplicates_dropped", "blank_lines"]
+QUALITY = [*QUALITY_FLAGS, "records_with_invalid_utf8"]
+
+
+def summary(classified: DataFrame) -> DataFrame:
+    """One row: the manifest's COUNTS and QUALITY counts (null where no record counted)."""
+    outcome = F.col("outcome")
+    return classified.agg(
+        F.sum((outcome != "blank").cast("int")).alias("rows_read"),
+        F.sum((outcome == "clean").cast("int")).alias("rows_clean"),
+        F.sum((outcome == "rejected").cast("int")).alias("rows_rejected"),
+        F.sum((outcome == "duplicate_dropped").cast("int")).alias("duplicates_dropped"),
+        F.sum((outcome == "blank").cast("int")).alias("blank_lines"),
+        F.sum(F.when(outcome != "blank", F.col("invalid_utf8"))).alias("records_with_invalid_utf8"),
+        *[F.sum(F.when(outcome == "clean", F.col(flag))).alias(flag) for flag in QUALITY_FLAGS],
+    )
+
+
+def clean_rows(classified: DataFrame) -> DataFrame:
+    """The clean Parquet rows: the contract's columns in its order, and `order_month` to partition by."""
+    return classified.where(F.col("outcome") == "clean").select(
+        *[column.name for column in CLEAN_FILE_COLUMNS], F.date_format("order_date", "yyyy-MM").alias("order_month")
+    )
+
+
+def rejected_rows(classified: DataFrame) -> DataFrame:
+    """The rejected Parquet rows, in the contract's column order: the raw record and its reasons joined."""
+    derived: dict[str, Column] = {"raw_record": F.col("record"), "reasons": F.array_join("reasons", REASONS_SEPARATOR)}
+    return classified.where(F.col("outcome") == "rejected").select(
+        *[derived.get(column.name, F.col(column.name)).alias(column.name) for column in REJECTED_FILE_COLUMNS]
+    )
+
+
+def reason_histogram(classified: DataFrame) -> DataFrame:
+    """`reason`, `count`: how many rejected rows list each reason."""
+    return (
+        classified.where(F.col("outcome") == "rejected")
+        .select(F.explode("reasons").alias("reason"))
+        .groupBy("reason")
+        .count()
+    )
