@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { salesContract } from '../contract/sales-contract.js';
 import type { RedshiftData, Row } from '../warehouse/redshift-data.js';
 import { sqlString } from '../warehouse/sql-literal.js';
 import type { AuditRecord } from './follow-run.js';
@@ -22,10 +23,11 @@ interface Totals {
   revenue: string;
 }
 
+/** The clean columns the ground truth states: every column of the contract but lineage, and the source line. */
 const CLEAN_FIELDS = [
-  'order_id', 'line_id', 'line_key', 'order_date', 'customer_id', 'customer_name', 'customer_email', 'product_id', 'product_name',
-  'category', 'quantity', 'unit_price', 'discount', 'total_amount', 'country', 'city', 'payment_method', 'sales_channel', 'source_line',
-] as const;
+  ...salesContract.clean_columns.filter((column) => column.from !== 'lineage').map((column) => column.name),
+  'source_line',
+];
 
 function jsonLines<T>(file: string): T[] {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);

@@ -1,16 +1,7 @@
+import { CLEAN_COLUMNS, LINE_KEY_COLUMNS, REJECTED_COLUMNS } from '../../contract/sales-contract.js';
 import type { RunCounts, RunManifest } from './run-manifest.js';
 import { sqlInteger, sqlNullableString, sqlString, sqlTimestamp } from '../../warehouse/sql-literal.js';
 
-/** The clean Parquet columns in file order (docs/data-contract.md): COPY maps Parquet columns by position. */
-export const CLEAN_COLUMNS = [
-  'order_id', 'line_id', 'line_key', 'order_date', 'customer_id', 'customer_name', 'customer_email',
-  'product_id', 'product_name', 'category', 'quantity', 'unit_price', 'discount', 'total_amount',
-  'country', 'city', 'payment_method', 'sales_channel',
-  'source_uri', 'source_version', 'source_modified_at', 'source_line', 'run_id',
-] as const;
-export const REJECTED_COLUMNS = ['run_id', 'source_uri', 'source_line', 'raw_record', 'reasons'] as const;
-
-const LINE_KEY = ['order_id', 'line_key'];
 const CLEAN_STAGING = 'load_staging_sales';
 const REJECTED_STAGING = 'load_staging_rejected';
 const ERROR_LENGTH = 1000;
@@ -56,7 +47,10 @@ function copyFromManifest(options: { table: string; manifestUri: string; roleArn
   return `COPY ${options.table} FROM ${sqlString(options.manifestUri)} IAM_ROLE ${sqlString(options.roleArn)} FORMAT AS PARQUET MANIFEST`;
 }
 
-/** A session-private staging table shaped like some columns of a warehouse table. */
+/**
+ * A session-private staging table shaped like some columns of a warehouse table, in the contract's
+ * column order: COPY maps Parquet columns by position.
+ */
 function createStaging(options: { table: string; from: string; columns: readonly string[] }): string[] {
   return [
     `DROP TABLE IF EXISTS ${options.table}`,
@@ -76,8 +70,8 @@ function newestWinsTest(current: string, staged: string): string {
  * WHEN MATCHED, so staged rows that are not newer than the warehouse's are deleted from staging first.
  */
 function mergeCleanRows(options: { runId: string; manifestUri: string; roleArn: string }): string[] {
-  const nonKey = CLEAN_COLUMNS.filter((column) => !LINE_KEY.includes(column));
-  const matches = LINE_KEY.map((column) => `sales.${column} = ${CLEAN_STAGING}.${column}`).join(' AND ');
+  const nonKey = CLEAN_COLUMNS.filter((column) => !LINE_KEY_COLUMNS.includes(column));
+  const matches = LINE_KEY_COLUMNS.map((column) => `sales.${column} = ${CLEAN_STAGING}.${column}`).join(' AND ');
   return [
     ...createStaging({ table: CLEAN_STAGING, from: 'sales', columns: CLEAN_COLUMNS }),
     copyFromManifest({ table: CLEAN_STAGING, manifestUri: options.manifestUri, roleArn: options.roleArn }),

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditOnlyStatements, CLEAN_COLUMNS, loadRunStatements } from '../../lambda/loader/load-statements.js';
+import { CLEAN_COLUMNS } from '../../contract/sales-contract.js';
+import { auditOnlyStatements, loadRunStatements } from '../../lambda/loader/load-statements.js';
 import type { RunManifest } from '../../lambda/loader/run-manifest.js';
 import { postgresUrl, WarehouseOnPostgres, type FixtureRow } from './warehouse-postgres.js';
+import { succeededManifest } from './run-manifests.js';
 
 const copyRoleArn = 'arn:aws:iam::123456789012:role/sales-redshift-copy';
 
@@ -34,19 +36,20 @@ function succeededRun(warehouse: WarehouseOnPostgres, options: { runId: string; 
   warehouse.copySources.set(copyManifests.clean, options.clean.map((row) => ({ ...row, source_modified_at: options.modifiedAt })));
   warehouse.copySources.set(copyManifests.rejected, rejected);
   const part = (kind: string) => [{ uri: `s3://sales-data/${kind}/run_id=${runId}/part-0.parquet`, size: 1000 }];
-  return {
-    run_id: runId,
-    source: { uri: `s3://sales-data/raw/${runId}.csv`, version: `v-${runId}`, size: 5000, modified_at: options.modifiedAt },
-    started_at: '2024-03-05T10:01:00.000Z',
-    ended_at: '2024-03-05T10:02:30.500Z',
-    status: 'succeeded',
-    counts: {
-      rows_read: options.clean.length + rejected.length, rows_clean: options.clean.length, rows_rejected: rejected.length,
-      duplicates_dropped: 0, blank_lines: 0,
+  return succeededManifest({
+    runId,
+    overrides: {
+      source: { uri: `s3://sales-data/raw/${runId}.csv`, version: `v-${runId}`, size: 5000, modified_at: options.modifiedAt },
+      started_at: '2024-03-05T10:01:00.000Z',
+      ended_at: '2024-03-05T10:02:30.500Z',
+      counts: {
+        rows_read: options.clean.length + rejected.length, rows_clean: options.clean.length, rows_rejected: rejected.length,
+        duplicates_dropped: 0, blank_lines: 0,
+      },
+      outputs: { clean: options.clean.length ? part('cleaned/sales') : [], rejected: rejected.length ? part('rejected') : [] },
+      copy_manifests: copyManifests,
     },
-    outputs: { clean: options.clean.length ? part('cleaned/sales') : [], rejected: rejected.length ? part('rejected') : [] },
-    copy_manifests: copyManifests,
-  };
+  });
 }
 
 const load = (warehouse: WarehouseOnPostgres, manifest: RunManifest) =>

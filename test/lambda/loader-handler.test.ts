@@ -8,6 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoadResult } from '../../lambda/loader/load-glue-run.js';
 import { lambdaContext } from './aws-events.js';
+import { rejectedFileManifest, succeededManifest } from './run-manifests.js';
 
 const environment = {
   DATA_BUCKET: 'sales-data',
@@ -34,23 +35,7 @@ function glueEvent(state: string, message = ''): unknown {
 }
 
 function manifest(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    run_id: runId,
-    source: { uri: 's3://sales-data/raw/sales_data.csv', version: 'v1', size: 100, modified_at: '2024-03-05T10:00:00Z' },
-    started_at: '2024-03-05T10:01:00Z',
-    ended_at: '2024-03-05T10:03:00Z',
-    status: 'succeeded',
-    counts: { rows_read: 10, rows_clean: 8, rows_rejected: 1, duplicates_dropped: 1, blank_lines: 0 },
-    outputs: {
-      clean: [{ uri: `s3://sales-data/cleaned/sales/run_id=${runId}/order_month=2024-03/part-0.parquet`, size: 900 }],
-      rejected: [{ uri: `s3://sales-data/rejected/run_id=${runId}/part-0.parquet`, size: 300 }],
-    },
-    copy_manifests: {
-      clean: `s3://sales-data/manifests/${runId}.clean.copy.json`,
-      rejected: `s3://sales-data/manifests/${runId}.rejected.copy.json`,
-    },
-    ...overrides,
-  });
+  return JSON.stringify({ ...succeededManifest({ runId }), ...overrides });
 }
 
 function givenManifest(text: string): void {
@@ -119,7 +104,7 @@ describe('loader', () => {
   });
 
   it('records a rejected file with its reason and loads no rows', async () => {
-    givenManifest(manifest({ status: 'rejected_file', reason: 'missing_required_columns:order_id', counts: null, copy_manifests: undefined }));
+    givenManifest(JSON.stringify(rejectedFileManifest({ runId, reason: 'missing_required_columns:order_id' })));
     await expect(handler(glueEvent('SUCCEEDED'), context)).resolves.toMatchObject({ outcome: 'rejected_file' });
     const sqls = batchSqls()[0]!;
     expect(sqls.some((sql) => sql.startsWith('COPY'))).toBe(false);

@@ -14,6 +14,7 @@ import { reconcileRun, type GroundTruth } from '../../drivers/reconcile-run.js';
 import { loadAnalyticsQueries } from '../../report/analytics-queries.js';
 import { runAnalytics } from '../../report/run-analytics.js';
 import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
+import { rejectedFileManifest, succeededManifest } from '../lambda/run-manifests.js';
 
 /** One statement as it left the process for the Redshift Data API. */
 export interface SentStatement {
@@ -31,23 +32,8 @@ const sourceUri = "s3://sales-data/raw/o'brien\\exports/sales_data.csv";
 const jobName = 'sales-clean';
 
 function manifest(status: 'succeeded' | 'rejected_file'): string {
-  return JSON.stringify({
-    run_id: runId,
-    source: { uri: sourceUri, version: 'v1', size: 100, modified_at: '2024-03-05T10:00:00Z' },
-    started_at: '2024-03-05T10:01:00.123Z',
-    ended_at: '2024-03-05T10:03:00Z',
-    status,
-    counts: status === 'succeeded' ? { rows_read: 10, rows_clean: 8, rows_rejected: 1, duplicates_dropped: 1, blank_lines: 0 } : null,
-    outputs: status === 'succeeded'
-      ? {
-        clean: [{ uri: `s3://sales-data/cleaned/sales/run_id=${runId}/order_month=2024-03/part-0.parquet`, size: 900 }],
-        rejected: [{ uri: `s3://sales-data/rejected/run_id=${runId}/part-0.parquet`, size: 300 }],
-      }
-      : { clean: [], rejected: [] },
-    ...(status === 'succeeded'
-      ? { copy_manifests: { clean: `s3://sales-data/manifests/${runId}.clean.copy.json`, rejected: `s3://sales-data/manifests/${runId}.rejected.copy.json` } }
-      : { reason: "missing_required:order_id in 'sales_data.csv'" }),
-  });
+  const run = status === 'succeeded' ? succeededManifest({ runId }) : rejectedFileManifest({ runId, reason: 'missing_required_columns:order_id' });
+  return JSON.stringify({ ...run, source: { ...run.source, uri: sourceUri }, started_at: '2024-03-05T10:01:00.123Z' });
 }
 
 const truth: GroundTruth = {

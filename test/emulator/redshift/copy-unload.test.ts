@@ -1,6 +1,7 @@
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLEAN_COLUMNS as contractColumns } from '../../../contract/sales-contract.js';
 import { splitSqlScript } from '../../../warehouse/sql-script.js';
 import { startRedshiftHarness, type RedshiftHarness } from './redshift-harness.js';
 
@@ -8,7 +9,7 @@ const bucket = 'warehouse-data';
 const role = "IAM_ROLE 'arn:aws:iam::123456789012:role/redshift-copy'";
 const ddl = readFileSync(new URL('../../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8');
 const parquetFixture = readFileSync(new URL('../../fixtures/redshift/clean-sales.snappy.parquet', import.meta.url));
-const CLEAN_COLUMNS = 'order_id, line_id, line_key, order_date, customer_id, customer_name, customer_email, product_id, product_name, category, quantity, unit_price, discount, total_amount, country, city, payment_method, sales_channel, source_uri, source_version, source_modified_at, source_line, run_id';
+const CLEAN_COLUMNS = contractColumns.join(', ');
 
 let harness: RedshiftHarness;
 

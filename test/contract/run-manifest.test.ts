@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidManifestError, parseRunManifest } from '../../lambda/loader/run-manifest.js';
+import { failedManifest, rejectedFileManifest, succeededManifest } from '../lambda/run-manifests.js';
 
-const succeeded = {
-  run_id: 'r1',
-  source: { uri: 's3://b/raw/a.csv', version: 'v1', size: 10, modified_at: '2024-03-05T10:00:00Z' },
-  started_at: '2024-03-05T10:01:00Z',
-  ended_at: '2024-03-05T10:02:00Z',
-  status: 'succeeded',
-  counts: { rows_read: 3, rows_clean: 2, rows_rejected: 1, duplicates_dropped: 0, blank_lines: 1 },
-  outputs: { clean: [{ uri: 's3://b/cleaned/x.parquet', size: 5 }], rejected: [] },
-  copy_manifests: { clean: 's3://b/manifests/r1.clean.copy.json', rejected: 's3://b/manifests/r1.rejected.copy.json' },
-  checks: [],
-};
+const succeeded = succeededManifest({ runId: 'r1', bucket: 'b' });
 
 describe('parseRunManifest', () => {
   it('accepts a manifest that follows the contract', () => {
@@ -19,12 +10,12 @@ describe('parseRunManifest', () => {
   });
 
   it('accepts a rejected file, which has no counts and no COPY manifests', () => {
-    const rejected = { ...succeeded, status: 'rejected_file', reason: 'empty_file', counts: null, copy_manifests: undefined };
+    const rejected = rejectedFileManifest({ runId: 'r1', reason: 'empty_file' });
     expect(parseRunManifest(JSON.stringify(rejected), 'r1')).toMatchObject({ status: 'rejected_file', reason: 'empty_file' });
   });
 
   it('gives a failed run without outputs empty output lists', () => {
-    const failed = { ...succeeded, status: 'failed', error: 'boom', outputs: undefined };
+    const failed = failedManifest({ runId: 'r1', error: 'boom' });
     expect(parseRunManifest(JSON.stringify(failed), 'r1').outputs).toEqual({ clean: [], rejected: [] });
   });
 
@@ -32,8 +23,12 @@ describe('parseRunManifest', () => {
     const broken = { ...succeeded, run_id: 'other', counts: { ...succeeded.counts, rows_clean: '2' }, copy_manifests: { clean: 'manifests/x.json' } };
     expect(() => parseRunManifest(JSON.stringify(broken), 'r1')).toThrow(InvalidManifestError);
     expect(() => parseRunManifest(JSON.stringify(broken), 'r1')).toThrow(
-      /run_id is "other", expected "r1"; counts.rows_clean is not an integer; copy_manifests.clean is not an s3:\/\/ URI; copy_manifests.rejected is not an s3:\/\/ URI/,
+      /counts\.rows_clean must be integer; copy_manifests must have required property 'rejected'; run_id is "other", expected "r1"; copy_manifests\.clean is not an s3:\/\/ URI; copy_manifests\.rejected is not an s3:\/\/ URI/,
     );
+  });
+
+  it('refuses a field the contract does not know, as the job never writes one', () => {
+    expect(() => parseRunManifest(JSON.stringify({ ...succeeded, surprise: 1 }), 'r1')).toThrow(/must NOT have unevaluated properties \(surprise\)/);
   });
 
   it('rejects text that is not JSON', () => {
