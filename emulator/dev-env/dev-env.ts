@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeLocalProviderOverrideFor } from '../../stage/terraform.js';
 import { healthPath } from '../gateway/gateway-server.js';
+import { iamEnforced } from '../iam/iam-mode.js';
 import { sparkSubmitPath } from '../../stage/spark-submit-path.js';
 import { startMoto } from '../moto/moto-server.js';
 import { assertPortFree, isAlive, isPortFree, spawnLogged, stopPid, waitUntilReady } from '../process/managed-process.js';
@@ -51,6 +52,14 @@ function components(config: DevEnvConfig) {
   ];
 }
 
+async function iamModeOf(url: string): Promise<string | undefined> {
+  try {
+    return ((await (await fetch(url + healthPath, { signal: AbortSignal.timeout(2000) })).json()) as { iam?: string }).iam;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function status(config: DevEnvConfig): Promise<ComponentStatus[]> {
   return Promise.all(components(config).map(async (component) => {
     const pid = readPid(component.pidFile);
@@ -67,6 +76,8 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(paths.pids, { recursive: true });
   const [moto, emulator] = await status(config);
+  // A running emulator started with the other EMULATOR_IAM setting is restarted, so the setting always takes effect.
+  if (emulator!.healthy && (await iamModeOf(emulator!.url)) !== (iamEnforced() ? 'on' : 'off')) emulator!.healthy = false;
   let freshControlPlane = false;
   if (!moto!.healthy) {
     await stopComponent(paths.pidFile('moto'));

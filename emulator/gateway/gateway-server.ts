@@ -67,7 +67,7 @@ export class GatewayServer {
     const target = String(req.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path === healthPath) return sendJson(res, 200, { status: 'ok' });
+    if (path === healthPath) return sendJson(res, 200, { status: 'ok', iam: this.options.authorizer ? 'on' : 'off' });
     if (await this.options.authorizer?.authorize(req, res)) return;
     if (service === 'AWSGlue' && glueOperations.has(operation)) return this.serveGlue(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
     if (service === 'AWSGlue' && crawlerOperations.has(operation)) return this.serveCrawler(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
