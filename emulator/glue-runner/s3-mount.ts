@@ -36,8 +36,10 @@ export class S3Mount {
 
   /**
    * Uploads every file the run created or changed, leaving out Hadoop's bookkeeping files; returns the keys.
-   * Each folder and file is first looked at as an S3 connector does before it writes there, with the same
-   * credentials, so the run needs the permissions those requests need on AWS.
+   * Each file, and the folder it is written into, is first looked at as an S3 connector does before it writes
+   * there (Spark checks its output folder, Hadoop's create() the file), with the same credentials, so the run
+   * needs the permissions those requests need on AWS. The bucket's top-level areas are not looked at: the
+   * stack creates them as folder markers, and the connector does not walk up to them when it creates a file.
    */
   async uploadChanges(): Promise<string[]> {
     const uploaded: string[] = [];
@@ -47,7 +49,7 @@ export class S3Mount {
       const [bucket, ...parts] = relative(this.dir, path).split(sep);
       const key = parts.join('/');
       const folder = parts.slice(0, -1).join('/');
-      if (folder && !probedFolders.has(`${bucket}/${folder}`)) {
+      if (folder.includes('/') && !probedFolders.has(`${bucket}/${folder}`)) {
         probedFolders.add(`${bucket}/${folder}`);
         await this.probe(bucket!, folder);
       }
@@ -70,10 +72,11 @@ export class S3Mount {
       return;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== 404) {
-        throw new S3AccessError(`getFileStatus on s3://${bucket}/${key}: HEAD answered ${status ?? (error as Error).name} `
-          + `(${(error as Error).name}${status === 403 ? ': the job role may not read the key or, for a missing key, may not list the bucket (s3:ListBucket)' : ''})`);
+      if (status === 403) {
+        throw new S3AccessError(`getFileStatus on s3://${bucket}/${key}: 403 Forbidden (AccessDenied): the job role may not read the key or, `
+          + "for a missing key, may not list the bucket (s3:ListBucket); the emulator's logs/iam.log names the missing grant");
       }
+      if (status !== 404) throw error;
     }
     await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${key}/`, Delimiter: '/', MaxKeys: 2 }));
   }
