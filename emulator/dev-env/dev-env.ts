@@ -21,6 +21,8 @@ export interface DevEnvConfig {
   ports: { gateway: number; moto: number };
   /** The warehouse's Postgres; without it the emulator runs an embedded one under stateDir. */
   postgresUrl?: string;
+  /** Whether the gateway enforces IAM; by default EMULATOR_IAM decides (on unless "off"). */
+  iam?: boolean;
 }
 
 export interface ComponentStatus {
@@ -77,7 +79,8 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
   mkdirSync(paths.pids, { recursive: true });
   const [moto, emulator] = await status(config);
   // A running emulator started with the other EMULATOR_IAM setting is restarted, so the setting always takes effect.
-  if (emulator!.healthy && (await iamModeOf(emulator!.url)) !== (iamEnforced() ? 'on' : 'off')) emulator!.healthy = false;
+  const iam = config.iam ?? iamEnforced();
+  if (emulator!.healthy && (await iamModeOf(emulator!.url)) !== (iam ? 'on' : 'off')) emulator!.healthy = false;
   let freshControlPlane = false;
   if (!moto!.healthy) {
     await stopComponent(paths.pidFile('moto'));
@@ -91,7 +94,7 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
     await assertPortFree(config.ports.gateway, 'the emulator gateway');
     const servicesConfig: EmulatorServicesConfig = {
       stateDir: config.stateDir, motoUrl: moto!.url, gatewayPort: config.ports.gateway, region: config.region,
-      python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), postgresUrl: config.postgresUrl,
+      python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), postgresUrl: config.postgresUrl, iam,
     };
     const child = spawnLogged({
       command: process.execPath, args: ['--import', 'tsx', emulatorMain, JSON.stringify(servicesConfig)],

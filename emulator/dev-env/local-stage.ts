@@ -21,7 +21,7 @@ export async function startLocalStage(config: DevEnvConfig, options: { fresh?: b
   const paths = devPaths(config.stateDir);
   const { gatewayUrl, freshControlPlane } = await up(config);
   log(`emulator: ${gatewayUrl}${freshControlPlane ? ' (control plane started empty)' : ''}`);
-  log(iamEnforced() ? `IAM: enforced on the calls of Lambda functions and Glue runs (denials in ${paths.logs}/iam.log)` : iamOffWarning);
+  log((config.iam ?? iamEnforced()) ? `IAM: enforced on the calls of Lambda functions and Glue runs (denials in ${paths.logs}/iam.log)` : iamOffWarning);
   const outputs = await applyLocalTerraform({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log });
   const endpoints: LocalEndpoints = { gatewayUrl, region: config.region, outputs };
   writeEndpoints(paths.endpoints, endpoints);

@@ -29,8 +29,14 @@ function grantPolicy(options: { principal: RoleSessionPrincipal; check: AccessCh
   return `an identity policy of role ${options.principal.roleName}`;
 }
 
-/** One JSON line per call of a role session, allowed or denied, in the stage's logs folder (iam.log). */
+/**
+ * The IAM decisions on role sessions' calls, as JSON lines in the stage's logs folder (iam.log): every denial,
+ * and each distinct allowed use of permissions once (a queue poller's thousandth ReceiveMessage adds nothing),
+ * so the file reads as the permissions each role actually used.
+ */
 export class DecisionLog {
+  private readonly allowedSeen = new Set<string>();
+
   constructor(private readonly file: string, private readonly log?: (message: string) => void) {
     mkdirSync(dirname(file), { recursive: true });
   }
@@ -41,9 +47,13 @@ export class DecisionLog {
 
   allowed(options: { principal: RoleSessionPrincipal; call: AwsCall }): void {
     const { principal, call } = options;
+    const checked = (call.checks ?? []).map(({ action, resource }) => ({ action, resource }));
+    const key = JSON.stringify([principal.sessionArn, call.service, call.operation, checked]);
+    if (this.allowedSeen.has(key)) return;
+    this.allowedSeen.add(key);
     this.write({
       time: new Date().toISOString(), decision: 'allow', principal: principal.sessionArn, role: principal.roleName,
-      service: call.service, operation: call.operation, checked: (call.checks ?? []).map(({ action, resource }) => ({ action, resource })),
+      service: call.service, operation: call.operation, checked,
     });
   }
 

@@ -74,13 +74,15 @@ describe.skipIf(!pipeline)('IAM enforcement on the local stage', () => {
     const without = { ...original, Statement: original.Statement.filter((statement) => statement.Sid !== 'WriteRunOutputs') };
     expect(without.Statement.length).toBe(original.Statement.length - 1);
     await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'glue-job', PolicyDocument: JSON.stringify(without) }));
+    const since = new Date().toISOString();
     try {
       const file = generatedFile({ rows: 200, seed: 7, orderPrefix: 'IAMDENY' });
       const object = await upload(pipeline!, file.csv, 'raw/iam-denied/sales_data.csv');
       const audit = await loaded(pipeline!, object.runId);
       expect(audit.status).toBe('failed');
       expect(audit.error).toMatch(/403/);
-      const denial = decisions().find((record) => record.decision === 'deny' && record.role === role);
+      // Glue names the job run's session GlueJobRunnerSession; the earlier tests' own sessions are called e2e.
+      const denial = decisions().find((record) => record.decision === 'deny' && record.time >= since && record.principal.endsWith(`/${role}/GlueJobRunnerSession`));
       expect(denial).toMatchObject({ service: 's3', missingGrant: { policy: `an identity policy of role ${role}` } });
       expect(denial!.action).toMatch(/^s3:(GetObject|PutObject)$/);
       expect(denial!.resource).toMatch(new RegExp(`^arn:aws:s3:::${pipeline!.bucket}/(cleaned|rejected|manifests)/`));

@@ -28,7 +28,8 @@ export async function startHarness(overrides: Partial<EmulatorServicesConfig> = 
   const moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
   const services = await startEmulatorServices({
     stateDir, motoUrl: moto.endpoint, gatewayPort: await freePort(), region: 'us-east-1',
-    python: venvPython, sparkSubmit: sparkSubmitPath(venvDir), ...overrides,
+    // Emulator tests run under IAM enforcement, whatever EMULATOR_IAM says, as the stage does by default.
+    python: venvPython, sparkSubmit: sparkSubmitPath(venvDir), iam: true, ...overrides,
   });
   return {
     services, stateDir,
