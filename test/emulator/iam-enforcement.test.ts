@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -9,6 +11,7 @@ import {
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3AccessError, S3Mount } from '../../emulator/glue-runner/s3-mount.js';
 import type { DecisionRecord } from '../../emulator/iam/decision-log.js';
 import { createRole, handlerZip, putRolePolicy, startHarness, type Harness, type PolicyStatement } from './emulator-harness.js';
 
@@ -152,6 +155,34 @@ describe('IAM enforcement at the gateway', () => {
     const sqs = await rejection(new SQSClient(config).send(new ReceiveMessageCommand({ QueueUrl })));
     expect(sqs.name).toBe('AccessDenied');
     expect(sqs.message).toContain(`sqs:ReceiveMessage on resource: arn:aws:sqs:us-east-1:${account}:iam-queue`);
+  });
+
+  it("fails a Glue run's upload where the S3 connector's HEAD of a new key answers 403 (StringLike on s3:prefix), not with StringLikeIfExists", async () => {
+    const writes: PolicyStatement = { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucketArn}/cleaned/*` };
+    const upload = async (role: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'sdp-mount-'));
+      const mount = new S3Mount(new S3Client(await asRole(role)), dir);
+      const run = role.split('/').slice(-1)[0]!;
+      mount.snapshot();
+      mkdirSync(join(dir, bucket, 'cleaned', `run_id=${run}`), { recursive: true });
+      writeFileSync(join(dir, bucket, 'cleaned', `run_id=${run}`, 'part-0.parquet'), 'rows');
+      try {
+        return await mount.uploadChanges();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const scoped = await createRole(harness.aws, { name: 'job-scoped-list', statements: [...readerStatements(), writes, { Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn }] });
+    const failure = await rejection(upload(scoped));
+    expect(failure).toBeInstanceOf(S3AccessError);
+    expect(failure.message).toContain(`getFileStatus on s3://${bucket}/cleaned/run_id=job-scoped-list: 403 Forbidden`);
+    // The Glue role's ListBucket since the fix: listings stay within its areas, the check of a missing key passes.
+    const ifExists: PolicyStatement = { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLikeIfExists: { 's3:prefix': ['raw/*', 'cleaned/*'] } } };
+    const fixed = await createRole(harness.aws, {
+      name: 'job-if-exists-list', statements: [...readerStatements().filter((statement) => statement.Sid !== 'ListRaw'), ifExists, writes, { Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn }],
+    });
+    expect(await upload(fixed)).toEqual([`s3://${bucket}/cleaned/run_id=job-if-exists-list/part-0.parquet`]);
+    await expect(new S3Client(await asRole(fixed)).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'reports/' }))).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
   it("leaves the account owner's calls (the dummy credentials) unchecked", async () => {
