@@ -87,6 +87,8 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
     const started = await startMoto({ python: config.python, port: config.ports.moto, logFile: paths.logFile('moto'), detached: true });
     writeFileSync(paths.pidFile('moto'), String(started.pid));
     freshControlPlane = true;
+    // The emulator's role sessions, pollers and runs belong to the control plane that is gone.
+    emulator!.healthy = false;
   }
   if (!emulator!.healthy) {
     await stopComponent(paths.pidFile('emulator'));

@@ -74,6 +74,13 @@ export class IamAuthorizer {
     if (call.service === 'redshift-data' && (call.operation === 'ExecuteStatement' || call.operation === 'BatchExecuteStatement')) {
       this.recordStatementOwner(res, principal.userId);
     }
+    if (principal.kind === 'unknown-session') {
+      const message = `The security token included in the request is invalid: the emulated STS does not know the temporary key ${principal.accessKeyId} `
+        + '(it was restarted since it issued the key); restart the emulator with `npm run dev:up`';
+      this.options.log?.(`iam: REFUSED ${call.service}:${call.operation}: ${message}`);
+      sendDenial(res, denialResponse({ call, message, kind: 'unknown-keys' }), view.method);
+      return true;
+    }
     if (principal.kind !== 'role-session') return false;
     const denial = await this.firstDenial(principal, call, credential.region);
     if (!denial) {

@@ -19,7 +19,14 @@ export interface AccountOwnerPrincipal {
   userId: string;
 }
 
-export type Principal = RoleSessionPrincipal | AccountOwnerPrincipal;
+/** Temporary keys the emulated STS does not know (it was restarted since it issued them): AWS refuses such keys. */
+export interface UnknownSessionPrincipal {
+  kind: 'unknown-session';
+  accessKeyId: string;
+  userId: string;
+}
+
+export type Principal = RoleSessionPrincipal | AccountOwnerPrincipal | UnknownSessionPrincipal;
 
 /** Tells who signed a request from its access key, by asking the emulated STS (moto knows the keys AssumeRole handed out). */
 export class PrincipalResolver {
@@ -45,7 +52,11 @@ export class PrincipalResolver {
     });
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     const match = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(identity.Arn ?? '');
-    if (!match) return { kind: 'account-owner', userId: identity.UserId ?? accessKeyId };
+    if (!match) {
+      // Temporary keys (ASIA…) come from STS; moto answers unknown keys as its default user, which must not pass for the owner.
+      if (accessKeyId.startsWith('ASIA')) return { kind: 'unknown-session', accessKeyId, userId: accessKeyId };
+      return { kind: 'account-owner', userId: identity.UserId ?? accessKeyId };
+    }
     const [, account, roleName] = match;
     return {
       kind: 'role-session', sessionArn: identity.Arn!, roleArn: `arn:aws:iam::${account}:role/${roleName}`, roleName: roleName!,

@@ -185,6 +185,12 @@ describe('IAM enforcement at the gateway', () => {
     await expect(new S3Client(await asRole(fixed)).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'reports/' }))).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
+  it('refuses temporary keys the emulated STS never issued, instead of taking them for the account owner', async () => {
+    const s3 = new S3Client({ ...harness.aws, credentials: { accessKeyId: 'ASIAUNKNOWNSESSION00', secretAccessKey: 'x', sessionToken: 'y' } });
+    const error = await rejection(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'cleaned/c.parquet' })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidAccessKeyId', 403]);
+  });
+
   it("leaves the account owner's calls (the dummy credentials) unchecked", async () => {
     const s3 = new S3Client(harness.aws);
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'cleaned/c.parquet' }));
