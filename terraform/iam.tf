@@ -113,6 +113,20 @@ data "aws_iam_policy_document" "loader" {
     resources = ["${local.data_bucket_arn}/manifests/*"]
   }
   statement {
+    sid = "TellMissingManifests"
+    # Without s3:ListBucket, S3 answers the GET of a missing manifest with 403 AccessDenied instead of 404
+    # NoSuchKey, and a run that wrote no manifest could not be told from a permission problem
+    # (ManifestNotFoundError). That check is no listing and carries no s3:prefix, hence IfExists; the
+    # loader lists nothing itself, and any listing stays within manifests/.
+    actions   = ["s3:ListBucket"]
+    resources = [local.data_bucket_arn]
+    condition {
+      test     = "StringLikeIfExists"
+      variable = "s3:prefix"
+      values   = ["manifests/*"]
+    }
+  }
+  statement {
     sid       = "ReadRunArguments"
     actions   = ["glue:GetJobRun"]
     resources = [local.glue_job_arn]
@@ -185,11 +199,16 @@ data "aws_iam_policy_document" "glue_job" {
     resources = ["${local.data_bucket_arn}/cleaned/*", "${local.data_bucket_arn}/rejected/*", "${local.data_bucket_arn}/manifests/*", "${local.data_bucket_arn}/tmp/*"]
   }
   statement {
-    sid       = "ListOwnAreas"
+    sid = "ListOwnAreas"
+    # The S3 connector checks a path before it writes there (HEAD of the key, then a listing of it as a
+    # folder); a HEAD of a missing key answers 404 only to a caller with s3:ListBucket on the bucket, and
+    # 403 otherwise, which fails the run. That check is no listing and carries no s3:prefix, so a plain
+    # StringLike never matches it: IfExists lets it through while real listings stay within these areas.
+    # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html (Permissions)
     actions   = ["s3:ListBucket"]
     resources = [local.data_bucket_arn]
     condition {
-      test     = "StringLike"
+      test     = "StringLikeIfExists"
       variable = "s3:prefix"
       values   = ["raw/*", "cleaned/*", "rejected/*", "manifests/*", "tmp/*"]
     }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeLocalProviderOverrideFor } from '../../stage/terraform.js';
 import { healthPath } from '../gateway/gateway-server.js';
+import { iamEnforced } from '../iam/iam-mode.js';
 import { sparkSubmitPath } from '../../stage/spark-submit-path.js';
 import { startMoto } from '../moto/moto-server.js';
 import { assertPortFree, isAlive, isPortFree, spawnLogged, stopPid, waitUntilReady } from '../process/managed-process.js';
@@ -20,6 +21,8 @@ export interface DevEnvConfig {
   ports: { gateway: number; moto: number };
   /** The warehouse's Postgres; without it the emulator runs an embedded one under stateDir. */
   postgresUrl?: string;
+  /** Whether the gateway enforces IAM; by default EMULATOR_IAM decides (on unless "off"). */
+  iam?: boolean;
 }
 
 export interface ComponentStatus {
@@ -51,6 +54,14 @@ function components(config: DevEnvConfig) {
   ];
 }
 
+async function iamModeOf(url: string): Promise<string | undefined> {
+  try {
+    return ((await (await fetch(url + healthPath, { signal: AbortSignal.timeout(2000) })).json()) as { iam?: string }).iam;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function status(config: DevEnvConfig): Promise<ComponentStatus[]> {
   return Promise.all(components(config).map(async (component) => {
     const pid = readPid(component.pidFile);
@@ -67,12 +78,17 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(paths.pids, { recursive: true });
   const [moto, emulator] = await status(config);
+  // A running emulator started with the other EMULATOR_IAM setting is restarted, so the setting always takes effect.
+  const iam = config.iam ?? iamEnforced();
+  if (emulator!.healthy && (await iamModeOf(emulator!.url)) !== (iam ? 'on' : 'off')) emulator!.healthy = false;
   let freshControlPlane = false;
   if (!moto!.healthy) {
     await stopComponent(paths.pidFile('moto'));
     const started = await startMoto({ python: config.python, port: config.ports.moto, logFile: paths.logFile('moto'), detached: true });
     writeFileSync(paths.pidFile('moto'), String(started.pid));
     freshControlPlane = true;
+    // The emulator's role sessions, pollers and runs belong to the control plane that is gone.
+    emulator!.healthy = false;
   }
   if (!emulator!.healthy) {
     await stopComponent(paths.pidFile('emulator'));
@@ -80,7 +96,7 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
     await assertPortFree(config.ports.gateway, 'the emulator gateway');
     const servicesConfig: EmulatorServicesConfig = {
       stateDir: config.stateDir, motoUrl: moto!.url, gatewayPort: config.ports.gateway, region: config.region,
-      python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), postgresUrl: config.postgresUrl,
+      python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), postgresUrl: config.postgresUrl, iam,
     };
     const child = spawnLogged({
       command: process.execPath, args: ['--import', 'tsx', emulatorMain, JSON.stringify(servicesConfig)],

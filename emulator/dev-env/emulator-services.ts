@@ -4,6 +4,9 @@ import { EventDispatcher } from '../events/event-dispatcher.js';
 import { GatewayServer } from '../gateway/gateway-server.js';
 import { CrawlerRunner } from '../glue-crawler/crawler-runner.js';
 import { GlueRunner } from '../glue-runner/glue-runner.js';
+import { IamAuthorizer } from '../iam/iam-authorizer.js';
+import { iamEnforced, iamOffWarning } from '../iam/iam-mode.js';
+import { RoleSessions } from '../iam/role-sessions.js';
 import { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
 import { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
 import { LambdaRuntime } from '../lambda-runtime/lambda-runtime.js';
@@ -22,6 +25,8 @@ export interface EmulatorServicesConfig {
   /** Test knobs: shorter Glue minutes and Lambda async retry delays. */
   glueMinuteMs?: number;
   asyncRetryDelaysMs?: number[];
+  /** Whether the gateway enforces IAM on the calls of functions and job runs; by default EMULATOR_IAM decides (on unless "off"). */
+  iam?: boolean;
   log?: (message: string) => void;
 }
 
@@ -31,6 +36,8 @@ export interface EmulatorServices {
   glue: GlueRunner;
   asyncInvoker: AsyncInvoker;
   invoker: FunctionInvoker;
+  /** The IAM decision log (JSON lines), present when IAM is enforced. */
+  iamLogFile?: string;
   stop(): Promise<void>;
 }
 
@@ -40,23 +47,32 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
   const controlPlane = { endpoint: config.motoUrl, region: config.region };
   const gatewayTarget = { endpoint: `http://127.0.0.1:${config.gatewayPort}`, region: config.region };
   const codeStore = new LambdaCodeStore(join(config.stateDir, 'lambda-code'));
-  const invoker = new FunctionInvoker({ controlPlane, handlerEndpoint: gatewayTarget, codeStore, logDir: join(config.stateDir, 'logs') });
-  const asyncInvoker = new AsyncInvoker({ controlPlane, invoker, retryDelaysMs: config.asyncRetryDelaysMs, log: config.log });
+  // Functions and job runs always act with their role's keys, as on AWS; EMULATOR_IAM only decides whether the gateway checks them.
+  const roleSessions = new RoleSessions(controlPlane);
+  const authorizer = (config.iam ?? iamEnforced())
+    ? new IamAuthorizer({ controlPlane, decisionLogFile: join(config.stateDir, 'logs', 'iam.log'), log: config.log })
+    : undefined;
+  if (!authorizer) {
+    config.log?.(iamOffWarning);
+    console.warn(iamOffWarning);
+  }
+  const invoker = new FunctionInvoker({ controlPlane, handlerEndpoint: gatewayTarget, codeStore, logDir: join(config.stateDir, 'logs'), roleSessions });
+  const asyncInvoker = new AsyncInvoker({ controlPlane, invoker, retryDelaysMs: config.asyncRetryDelaysMs, log: config.log, roleSessions, roleEndpoint: gatewayTarget });
   const events = new EventDispatcher({ controlPlane, asyncInvoker, log: config.log });
   const glue = new GlueRunner({
     controlPlane, jobEndpoint: gatewayTarget, python: config.python, sparkSubmit: config.sparkSubmit,
-    workDir: join(config.stateDir, 'glue-runs'), events, minuteMs: config.glueMinuteMs, log: config.log,
+    workDir: join(config.stateDir, 'glue-runs'), events, minuteMs: config.glueMinuteMs, log: config.log, roleSessions,
   });
   const crawlers = new CrawlerRunner({ controlPlane, events, log: config.log });
   const gateway = new GatewayServer({
     port: config.gatewayPort, motoUrl: config.motoUrl, redshiftDataUrl: warehouse.dataApi.endpoint,
-    glue, crawlers, invoker, asyncInvoker, codeStore, log: config.log,
+    glue, crawlers, invoker, asyncInvoker, codeStore, authorizer, log: config.log,
   });
   const gatewayUrl = await gateway.start();
-  const runtime = new LambdaRuntime({ controlPlane, invoker, log: config.log });
+  const runtime = new LambdaRuntime({ controlPlane, invoker, log: config.log, roleSessions, pollEndpoint: gatewayTarget });
   await runtime.start();
   return {
-    gatewayUrl, redshiftDataUrl: warehouse.dataApi.endpoint, glue, asyncInvoker, invoker,
+    gatewayUrl, redshiftDataUrl: warehouse.dataApi.endpoint, glue, asyncInvoker, invoker, iamLogFile: authorizer?.logFile,
     async stop() {
       await runtime.stop();
       await glue.stopAll();

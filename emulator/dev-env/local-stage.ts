@@ -5,6 +5,7 @@ import { down, up, wipe, type DevEnvConfig } from './dev-env.js';
 import { devPaths } from '../../stage/dev-paths.js';
 import { writeEndpoints, type LocalEndpoints } from '../../stage/endpoints-file.js';
 import { applyLocalTerraform } from './local-terraform.js';
+import { iamEnforced, iamOffWarning } from '../iam/iam-mode.js';
 
 /**
  * Everything `npm run dev:up` does: starts what is not running (moto, the emulator with its warehouse),
@@ -20,6 +21,7 @@ export async function startLocalStage(config: DevEnvConfig, options: { fresh?: b
   const paths = devPaths(config.stateDir);
   const { gatewayUrl, freshControlPlane } = await up(config);
   log(`emulator: ${gatewayUrl}${freshControlPlane ? ' (control plane started empty)' : ''}`);
+  log((config.iam ?? iamEnforced()) ? `IAM: enforced on the calls of Lambda functions and Glue runs (denials in ${paths.logs}/iam.log)` : iamOffWarning);
   const outputs = await applyLocalTerraform({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log });
   const endpoints: LocalEndpoints = { gatewayUrl, region: config.region, outputs };
   writeEndpoints(paths.endpoints, endpoints);

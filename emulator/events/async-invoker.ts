@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { GetFunctionEventInvokeConfigCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, type AwsTarget } from '../../stage/aws-target.js';
+import type { RoleSessions } from '../iam/role-sessions.js';
 import type { FunctionInvoker, InvocationResult } from '../lambda-runtime/function-invoker.js';
 
 export interface AsyncInvokerOptions {
@@ -9,6 +10,9 @@ export interface AsyncInvokerOptions {
   invoker: FunctionInvoker;
   /** Waits before the first and second retry; AWS waits about 1 and 2 minutes, the emulator less by default. */
   retryDelaysMs?: number[];
+  /** With roleEndpoint: records go to SQS destinations with the function's execution role through the gateway, as Lambda sends them. */
+  roleSessions?: RoleSessions;
+  roleEndpoint?: AwsTarget;
   log?: (message: string) => void;
 }
 
@@ -67,19 +71,29 @@ export class AsyncInvoker {
       responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(succeeded ? {} : { functionError: 'Unhandled' }) },
       responsePayload: last?.ok ? last.payload : last?.error,
     };
-    await this.sendToDestination(destination, record);
+    await this.sendToDestination({ functionName, destinationArn: destination, record });
   }
 
-  private async sendToDestination(destinationArn: string, record: unknown): Promise<void> {
+  private async sendToDestination(options: { functionName: string; destinationArn: string; record: unknown }): Promise<void> {
+    const { destinationArn, record } = options;
     const [, , service, , account, resource] = destinationArn.split(':');
     if (service === 'sqs') {
       const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: resource, QueueOwnerAWSAccountId: account }));
-      await this.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(record) }));
+      const sender = await this.destinationSender(options.functionName);
+      await sender.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(record) }));
     } else if (service === 'lambda') {
       this.invoke(destinationArn.split(':')[6]!, record);
     } else {
       this.options.log?.(`async invoke destination ${destinationArn} is not supported by the emulator (SQS and Lambda are)`);
     }
+  }
+
+  /** The SQS client destination records go out with: the function's execution role, as Lambda sends them. */
+  private async destinationSender(functionName: string): Promise<SQSClient> {
+    const { roleSessions, roleEndpoint } = this.options;
+    if (!roleSessions || !roleEndpoint) return this.sqs;
+    const { Role: roleArn } = await this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    return new SQSClient({ ...awsClientConfig(roleEndpoint), credentials: roleSessions.provider({ roleArn: roleArn ?? '', sessionName: functionName }) });
   }
 
   private async invokeConfig(functionName: string) {

@@ -4,6 +4,7 @@ import type { AsyncInvoker } from '../events/async-invoker.js';
 import type { CrawlerRunner } from '../glue-crawler/crawler-runner.js';
 import { GlueApiError } from '../glue-runner/glue-errors.js';
 import type { GlueRunner } from '../glue-runner/glue-runner.js';
+import type { IamAuthorizer } from '../iam/iam-authorizer.js';
 import type { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
 import type { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
 
@@ -19,6 +20,8 @@ export interface GatewayOptions {
   invoker: FunctionInvoker;
   asyncInvoker: AsyncInvoker;
   codeStore: LambdaCodeStore;
+  /** Checks every call against IAM before it is served; absent when enforcement is off (EMULATOR_IAM=off). */
+  authorizer?: IamAuthorizer;
   log?: (message: string) => void;
 }
 
@@ -64,7 +67,8 @@ export class GatewayServer {
     const target = String(req.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path === healthPath) return sendJson(res, 200, { status: 'ok' });
+    if (path === healthPath) return sendJson(res, 200, { status: 'ok', iam: this.options.authorizer ? 'on' : 'off' });
+    if (await this.options.authorizer?.authorize(req, res)) return;
     if (service === 'AWSGlue' && glueOperations.has(operation)) return this.serveGlue(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
     if (service === 'AWSGlue' && crawlerOperations.has(operation)) return this.serveCrawler(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
     if (service === 'RedshiftData') {

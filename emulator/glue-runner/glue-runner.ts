@@ -5,8 +5,9 @@ import { basename, join } from 'node:path';
 import { GetJobCommand, GlueClient, type Job } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { isS3Uri, parseS3Uri } from '../../contract/s3-uri.js';
-import { awsClientConfig, awsProcessEnv, type AwsTarget } from '../../stage/aws-target.js';
+import { awsClientConfig, awsProcessEnv, emulatedAccountId, type AwsTarget } from '../../stage/aws-target.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
+import type { RoleSessions } from '../iam/role-sessions.js';
 import { GlueApiError } from './glue-errors.js';
 import { mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
 import { S3Mount } from './s3-mount.js';
@@ -42,6 +43,8 @@ export interface GlueRunnerOptions {
   events?: EventDispatcher;
   /** Length of one minute of the job's Timeout; tests shorten it. */
   minuteMs?: number;
+  /** Gives each run its job role's temporary keys (as Glue does), for the S3 mount and the job's process; without it, the dummy keys. */
+  roleSessions?: RoleSessions;
   log?: (message: string) => void;
 }
 
@@ -206,13 +209,14 @@ export class GlueRunner {
   private async execute(entry: RunEntry): Promise<void> {
     const { run, job } = entry;
     const runDir = join(this.options.workDir, run.Id);
-    const mount = new S3Mount(this.s3, join(runDir, 's3'));
     const args = mergeJobArguments({ defaults: job.DefaultArguments ?? {}, run: run.Arguments, jobName: run.JobName, runId: run.Id });
     let outcome: { state: JobRunState; error?: string };
     try {
+      const access = await this.runAccess(job);
+      const mount = new S3Mount(access.s3, join(runDir, 's3'));
       const command = await this.prepare({ job, args, runDir, mount });
       if (run.JobRunState === 'STARTING') this.transition(entry, 'RUNNING');
-      outcome = run.JobRunState === 'STOPPING' ? { state: 'STOPPED' } : await this.runProcess({ entry, command, runDir });
+      outcome = run.JobRunState === 'STOPPING' ? { state: 'STOPPED' } : await this.runProcess({ entry, command, runDir, env: access.env });
       await mount.uploadChanges();
       mount.remove();
     } catch (error) {
@@ -220,6 +224,18 @@ export class GlueRunner {
     }
     this.transition(entry, outcome.state, outcome.error);
     await this.publishStateChange(run);
+  }
+
+  /** How a run reaches AWS: with the job role's session (Glue names it GlueJobRunnerSession) through the gateway, or the dummy keys. */
+  private async runAccess(job: Job): Promise<{ s3: S3Client; env: Record<string, string> }> {
+    const sessions = this.options.roleSessions;
+    if (!sessions) return { s3: this.s3, env: awsProcessEnv(this.options.jobEndpoint) };
+    const roleArn = job.Role?.startsWith('arn:') ? job.Role : `arn:aws:iam::${emulatedAccountId}:role/${job.Role ?? ''}`;
+    const session = { roleArn, sessionName: 'GlueJobRunnerSession' };
+    return {
+      s3: new S3Client({ ...awsClientConfig(this.options.jobEndpoint), credentials: sessions.provider(session) }),
+      env: { ...awsProcessEnv(this.options.jobEndpoint), ...await sessions.processEnv(session) },
+    };
   }
 
   private async prepare(options: { job: Job; args: Record<string, string>; runDir: string; mount: S3Mount }) {
@@ -254,6 +270,7 @@ export class GlueRunner {
     entry: RunEntry;
     command: { file: string; args: string[]; pythonPath: string[] };
     runDir: string;
+    env: Record<string, string>;
   }): Promise<{ state: JobRunState; error?: string }> {
     const { entry, command, runDir } = options;
     const { run } = entry;
@@ -265,7 +282,7 @@ export class GlueRunner {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
-        ...awsProcessEnv(this.options.jobEndpoint),
+        ...options.env,
         PYSPARK_PYTHON: this.options.python,
         PYSPARK_DRIVER_PYTHON: this.options.python,
         PYTHONPATH: command.pythonPath.join(':'),

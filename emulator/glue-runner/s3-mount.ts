@@ -1,8 +1,12 @@
 import { createReadStream, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 type Snapshot = Map<string, string>;
+
+export class S3AccessError extends Error {
+  override readonly name = 'S3AccessError';
+}
 
 /** A local folder standing in for S3 during a run: <dir>/<bucket>/<key>. */
 export class S3Mount {
@@ -30,17 +34,51 @@ export class S3Mount {
     this.before = this.files();
   }
 
-  /** Uploads every file the run created or changed, leaving out Hadoop's bookkeeping files; returns the keys. */
+  /**
+   * Uploads every file the run created or changed, leaving out Hadoop's bookkeeping files; returns the keys.
+   * Each file, and the folder it is written into, is first looked at as an S3 connector does before it writes
+   * there (Spark checks its output folder, Hadoop's create() the file), with the same credentials, so the run
+   * needs the permissions those requests need on AWS. The bucket's top-level areas are not looked at: the
+   * stack creates them as folder markers, and the connector does not walk up to them when it creates a file.
+   */
   async uploadChanges(): Promise<string[]> {
     const uploaded: string[] = [];
+    const probedFolders = new Set<string>();
     for (const [path, signature] of this.files()) {
       if (this.before.get(path) === signature) continue;
-      const [bucket, ...key] = relative(this.dir, path).split(sep);
+      const [bucket, ...parts] = relative(this.dir, path).split(sep);
+      const key = parts.join('/');
+      const folder = parts.slice(0, -1).join('/');
+      if (folder.includes('/') && !probedFolders.has(`${bucket}/${folder}`)) {
+        probedFolders.add(`${bucket}/${folder}`);
+        await this.probe(bucket!, folder);
+      }
+      await this.probe(bucket!, key);
       const size = statSync(path).size;
-      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key.join('/'), Body: createReadStream(path), ContentLength: size }));
-      uploaded.push(`s3://${bucket}/${key.join('/')}`);
+      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size }));
+      uploaded.push(`s3://${bucket}/${key}`);
     }
     return uploaded;
+  }
+
+  /**
+   * What Hadoop's S3 connectors do for getFileStatus/exists of a path before creating it: a HEAD of the key,
+   * then a listing of it as a folder. A HEAD of a missing key answers 403 to a caller without s3:ListBucket on the
+   * bucket; like the connector, the run then fails.
+   */
+  private async probe(bucket: string, key: string): Promise<void> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 403) {
+        throw new S3AccessError(`getFileStatus on s3://${bucket}/${key}: 403 Forbidden (AccessDenied): the job role may not read the key or, `
+          + "for a missing key, may not list the bucket (s3:ListBucket); the emulator's logs/iam.log names the missing grant");
+      }
+      if (status !== 404) throw error;
+    }
+    await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${key}/`, Delimiter: '/', MaxKeys: 2 }));
   }
 
   remove(): void {

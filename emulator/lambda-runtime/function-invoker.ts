@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsClientConfig, awsProcessEnv, type AwsTarget } from '../../stage/aws-target.js';
+import type { RoleSessions } from '../iam/role-sessions.js';
 import type { LambdaCodeStore } from './lambda-code-store.js';
 
 const bootstrap = join(dirname(fileURLToPath(import.meta.url)), 'handler-bootstrap.mjs');
@@ -26,6 +27,8 @@ export interface FunctionInvokerOptions {
   handlerEndpoint: AwsTarget;
   codeStore: LambdaCodeStore;
   logDir: string;
+  /** Gives each function its execution role's temporary keys, as Lambda does; without it, handlers get the dummy keys. */
+  roleSessions?: RoleSessions;
 }
 
 /** Runs Lambda handlers as Lambda would: configured environment, timeout, one JSON log file per function. */
@@ -56,13 +59,21 @@ export class FunctionInvoker {
       log({ type: 'platform.initError', ...failure });
       return { ok: false, requestId, error: failure };
     }
+    let roleEnv: Record<string, string> = {};
+    try {
+      roleEnv = (await this.options.roleSessions?.processEnv({ roleArn: config.Role ?? '', sessionName: name })) ?? {};
+    } catch (error) {
+      const failure = { errorType: 'Runtime.RoleAssumptionError', errorMessage: (error as Error).message };
+      log({ type: 'platform.initError', ...failure });
+      return { ok: false, requestId, error: failure };
+    }
     const timeoutMs = (config.Timeout ?? 3) * 1000;
     const started = Date.now();
     log({ type: 'platform.start', function: name });
     const result = await this.runChild({
       name, taskRoot, handler: config.Handler ?? 'index.handler', event, requestId, timeoutMs, logFile,
       memoryMb: config.MemorySize ?? 128, functionArn: config.FunctionArn ?? name,
-      environment: config.Environment?.Variables ?? {},
+      environment: config.Environment?.Variables ?? {}, roleEnv,
     });
     log({ type: 'platform.report', function: name, durationMs: Date.now() - started, status: result.ok ? 'success' : 'error', ...(result.ok ? {} : { error: result.error }) });
     return result;
@@ -70,7 +81,7 @@ export class FunctionInvoker {
 
   private runChild(run: {
     name: string; taskRoot: string; handler: string; event: unknown; requestId: string; timeoutMs: number;
-    logFile: string; memoryMb: number; functionArn: string; environment: Record<string, string>;
+    logFile: string; memoryMb: number; functionArn: string; environment: Record<string, string>; roleEnv: Record<string, string>;
   }): Promise<InvocationResult> {
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -79,6 +90,7 @@ export class FunctionInvoker {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...run.environment,
       ...awsProcessEnv(this.options.handlerEndpoint),
+      ...run.roleEnv,
       AWS_LAMBDA_FUNCTION_NAME: run.name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(run.memoryMb),

@@ -1,6 +1,7 @@
-import { LambdaClient, paginateListEventSourceMappings, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, paginateListEventSourceMappings, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, type AwsTarget } from '../../stage/aws-target.js';
+import type { RoleSessions } from '../iam/role-sessions.js';
 import type { FunctionInvoker } from './function-invoker.js';
 import { messagesToDelete, sqsBatchEvent } from './sqs-batch.js';
 
@@ -9,6 +10,9 @@ export interface LambdaRuntimeOptions {
   invoker: FunctionInvoker;
   /** How often the event source mappings are re-read, so mappings Terraform adds later are picked up. */
   refreshMs?: number;
+  /** With pollEndpoint: the mappings poll their queue with the function's execution role through the gateway, as Lambda does. */
+  roleSessions?: RoleSessions;
+  pollEndpoint?: AwsTarget;
   log?: (message: string) => void;
 }
 
@@ -68,6 +72,7 @@ export class LambdaRuntime {
     const [, , , region, account, queueName] = queueArn.split(':');
     const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: account }));
     const functionName = mapping.FunctionArn!.split(':')[6]!;
+    const consumer = await this.queueConsumer(functionName);
     const batchSize = Math.min(mapping.BatchSize ?? 10, 10);
     const reportsBatchItemFailures = mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false;
     // Lambda scales SQS pollers up to MaximumConcurrency; two cores only justify a few.
@@ -76,14 +81,14 @@ export class LambdaRuntime {
     const loop = async () => {
       while (running) {
         try {
-          const { Messages: messages = [] } = await this.sqs.send(new ReceiveMessageCommand({
+          const { Messages: messages = [] } = await consumer.send(new ReceiveMessageCommand({
             QueueUrl, MaxNumberOfMessages: batchSize, WaitTimeSeconds: 1, AttributeNames: ['All'], MessageAttributeNames: ['All'],
           }));
           if (messages.length === 0 || !running) continue;
           const result = await this.options.invoker.invoke(functionName, sqsBatchEvent({ messages, queueArn, region: region! }));
           const toDelete = messagesToDelete({ messages, succeeded: result.ok, reportsBatchItemFailures, response: result.ok ? result.payload : undefined });
           if (toDelete.length > 0) {
-            await this.sqs.send(new DeleteMessageBatchCommand({
+            await consumer.send(new DeleteMessageBatchCommand({
               QueueUrl, Entries: toDelete.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
             }));
           }
@@ -95,5 +100,13 @@ export class LambdaRuntime {
     };
     const done = Promise.all(Array.from({ length: concurrency }, loop)).then(() => undefined);
     return { stop: () => { running = false; }, done };
+  }
+
+  /** The SQS client a mapping receives and deletes with: the function's execution role, as Lambda's pollers use it. */
+  private async queueConsumer(functionName: string): Promise<SQSClient> {
+    const { roleSessions, pollEndpoint } = this.options;
+    if (!roleSessions || !pollEndpoint) return this.sqs;
+    const { Role: roleArn } = await this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    return new SQSClient({ ...awsClientConfig(pollEndpoint), credentials: roleSessions.provider({ roleArn: roleArn ?? '', sessionName: functionName }) });
   }
 }

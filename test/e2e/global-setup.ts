@@ -46,6 +46,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const config: DevEnvConfig = {
     stateDir, region: 'us-east-1', python: venvPython, venvDir,
     postgresUrl: process.env.E2E_POSTGRES_URL || undefined,
+    // The tier proves the pipeline works under IAM as AWS enforces it, whatever EMULATOR_IAM says.
+    iam: true,
     ports: { gateway: await freePort(), moto: await freePort() },
   };
   const started = Date.now();

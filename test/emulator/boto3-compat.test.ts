@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { venvPython } from '../../stage/python-env.js';
-import { startHarness, type Harness } from './emulator-harness.js';
+import { allowEverything, createRole, startHarness, type Harness } from './emulator-harness.js';
 
 let harness: Harness;
 
@@ -18,6 +18,8 @@ async function boto3(script: string): Promise<unknown> {
 
 beforeAll(async () => {
   harness = await startHarness();
+  // The job below runs as role r: under IAM enforcement it needs the rights to read its script.
+  await createRole(harness.aws, { name: 'r', statements: allowEverything });
 });
 
 afterAll(async () => harness?.close());

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { down, status, up, type DevEnvConfig } from '../../emulator/dev-env/dev-env.js';
+import { healthPath } from '../../emulator/gateway/gateway-server.js';
 import { PortInUseError } from '../../emulator/process/managed-process.js';
 import { venvDir, venvPython } from '../../stage/python-env.js';
 import { freePort } from './emulator-harness.js';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   // Run as root, the warehouse's embedded Postgres runs as an unprivileged user that must be able to enter this folder.
   chmodSync(stateDir, 0o711);
   config = {
-    stateDir, region: 'us-east-1', python: venvPython, venvDir,
+    stateDir, region: 'us-east-1', python: venvPython, venvDir, iam: true,
     ports: { gateway: await freePort(), moto: await freePort() },
   };
 });
@@ -56,13 +57,20 @@ describe('dev environment', () => {
     expect(restarted[0]!.pid).toBe(moto);
     expect(restarted[1]!.pid).not.toBe(emulator);
     expect(restarted[1]!.healthy).toBe(true);
+    expect(await (await fetch(restarted[1]!.url + healthPath)).json()).toMatchObject({ iam: 'on' });
+
+    // Asked for the other IAM setting (EMULATOR_IAM=off), dev:up restarts the emulator with it.
+    await up({ ...config, iam: false });
+    const switched = await status(config);
+    expect(switched[1]!.pid).not.toBe(restarted[1]!.pid);
+    expect(await (await fetch(switched[1]!.url + healthPath)).json()).toMatchObject({ iam: 'off' });
 
     // Killed again, the emulator leaves its Postgres behind: dev:down stops that too.
-    process.kill(restarted[1]!.pid!, 'SIGKILL');
+    process.kill(switched[1]!.pid!, 'SIGKILL');
     await down(config);
     expect((await status(config)).every((component) => !component.healthy && component.pid === undefined)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect([moto, restarted[1]!.pid].filter((pid) => alive(pid!))).toEqual([]);
+    expect([moto, restarted[1]!.pid, switched[1]!.pid].filter((pid) => alive(pid!))).toEqual([]);
     // Each kill above left the emulator's embedded Postgres running; the restart and dev:down stopped it.
     expect(processesUsing(config.stateDir)).toEqual([]);
   });

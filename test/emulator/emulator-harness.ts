@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { awsClientConfig } from '../../stage/aws-target.js';
 import { startEmulatorServices, type EmulatorServices, type EmulatorServicesConfig } from '../../emulator/dev-env/emulator-services.js';
 import { startMoto } from '../../emulator/moto/moto-server.js';
@@ -27,7 +28,8 @@ export async function startHarness(overrides: Partial<EmulatorServicesConfig> = 
   const moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
   const services = await startEmulatorServices({
     stateDir, motoUrl: moto.endpoint, gatewayPort: await freePort(), region: 'us-east-1',
-    python: venvPython, sparkSubmit: sparkSubmitPath(venvDir), ...overrides,
+    // Emulator tests run under IAM enforcement, whatever EMULATOR_IAM says, as the stage does by default.
+    python: venvPython, sparkSubmit: sparkSubmitPath(venvDir), iam: true, ...overrides,
   });
   return {
     services, stateDir,
@@ -38,6 +40,32 @@ export async function startHarness(overrides: Partial<EmulatorServicesConfig> = 
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** Everything: for roles of tests that are about something other than IAM, which the gateway still enforces. */
+export const allowEverything: PolicyStatement[] = [{ Effect: 'Allow', Action: '*', Resource: '*' }];
+
+/** Creates (or replaces the inline policy of) a role that Lambda and Glue may assume; returns its ARN. */
+export async function createRole(aws: Harness['aws'], options: { name: string; statements: PolicyStatement[] }): Promise<string> {
+  const iam = new IAMClient(aws);
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com', 'glue.amazonaws.com'] }, Action: 'sts:AssumeRole' }] };
+  const { Role } = await iam.send(new CreateRoleCommand({ RoleName: options.name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  await putRolePolicy(aws, options);
+  return Role!.Arn!;
+}
+
+export async function putRolePolicy(aws: Harness['aws'], options: { name: string; statements: PolicyStatement[] }): Promise<void> {
+  await new IAMClient(aws).send(new PutRolePolicyCommand({
+    RoleName: options.name, PolicyName: 'inline', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: options.statements }),
+  }));
 }
 
 /** A Lambda code package holding one index.js. */

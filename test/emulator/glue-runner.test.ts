@@ -4,17 +4,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from './emulator-harness.js';
+import { allowEverything, createRole, startHarness, waitFor, type Harness } from './emulator-harness.js';
 
 const bucket = 'glue-runner-test';
 let harness: Harness;
 let glue: GlueClient;
 let s3: S3Client;
+let roleArn: string;
 
 async function defineJob(options: { name: string; script: string; maxConcurrentRuns?: number; timeoutMinutes?: number; type?: string; queuing?: boolean }) {
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `scripts/${options.name}.py`, Body: options.script }));
   await glue.send(new CreateJobCommand({
-    Name: options.name, Role: 'arn:aws:iam::123456789012:role/glue',
+    Name: options.name, Role: roleArn,
     Command: { Name: options.type ?? 'pythonshell', ScriptLocation: `s3://${bucket}/scripts/${options.name}.py`, PythonVersion: '3' },
     DefaultArguments: { '--greeting': 'hello', '--output_uri': `s3://${bucket}/out/` },
     ExecutionProperty: { MaxConcurrentRuns: options.maxConcurrentRuns ?? 1 },
@@ -41,6 +42,7 @@ beforeAll(async () => {
   glue = new GlueClient(harness.aws);
   s3 = new S3Client(harness.aws);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  roleArn = await createRole(harness.aws, { name: 'glue', statements: allowEverything });
 });
 
 afterAll(async () => harness?.close());

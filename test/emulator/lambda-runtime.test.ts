@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateJobCommand, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, InvokeCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlerZip, startHarness, waitFor, type Harness } from './emulator-harness.js';
+import { allowEverything, createRole, handlerZip, startHarness, waitFor, type Harness } from './emulator-harness.js';
 
 let harness: Harness;
 let lambda: LambdaClient;
@@ -34,8 +33,7 @@ beforeAll(async () => {
   harness = await startHarness({ asyncRetryDelaysMs: [100, 200] });
   lambda = new LambdaClient(harness.aws);
   sqs = new SQSClient(harness.aws);
-  const { Role } = await new IAMClient(harness.aws).send(new CreateRoleCommand({ RoleName: 'lambda', AssumeRolePolicyDocument: '{}' }));
-  roleArn = Role!.Arn!;
+  roleArn = await createRole(harness.aws, { name: 'lambda', statements: allowEverything });
 });
 
 afterAll(async () => harness?.close());

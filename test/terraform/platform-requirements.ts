@@ -77,6 +77,11 @@ const rules: Rule[] = [
     why: 'objects are SSE-KMS encrypted with the stack key: writing one generates a data key',
     appliesTo: (_, { stack, codeActions }) => stack.bucketsUseKms && codeActions.has('s3:PutObject'),
   },
+  {
+    actions: ['s3:ListBucket'],
+    why: 'S3 answers the GET of a missing key with 403 instead of 404 unless the caller may list the bucket: a function that reads an object which may be missing (the loader\'s manifest, ManifestNotFoundError) needs it to tell the two apart',
+    appliesTo: (workload, { codeActions }) => workload.facts.kind === 'lambda' && codeActions.has('s3:GetObject'),
+  },
   // ---- Glue job
   {
     actions: ['s3:GetObject'],

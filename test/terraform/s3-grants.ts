@@ -15,12 +15,18 @@ export function iamPatternMatches(pattern: string, value: string): boolean {
   return new RegExp(`^${regex}$`).test(value);
 }
 
-/** Whether a statement's conditions hold for a request; only s3:prefix is modelled, any other condition makes it not apply. */
+/**
+ * Whether a statement's conditions hold for a request; only s3:prefix is modelled, any other condition makes it
+ * not apply. A request without a prefix (not a listing) satisfies only the IfExists forms.
+ */
 function conditionsHold(statement: PolicyStatement, listPrefix: string | undefined): boolean {
   return statement.condition.every((condition) => {
-    if (condition.variable !== 's3:prefix' || listPrefix === undefined) return false;
-    if (condition.test === 'StringLike') return condition.values.some((value) => iamPatternMatches(value, listPrefix));
-    if (condition.test === 'StringEquals') return condition.values.includes(listPrefix);
+    if (condition.variable !== 's3:prefix') return false;
+    const ifExists = condition.test.endsWith('IfExists');
+    if (listPrefix === undefined) return ifExists;
+    const test = condition.test.replace(/IfExists$/, '');
+    if (test === 'StringLike') return condition.values.some((value) => iamPatternMatches(value, listPrefix));
+    if (test === 'StringEquals') return condition.values.includes(listPrefix);
     return false;
   });
 }
