@@ -11,6 +11,7 @@ import { type MotoServer, startMoto } from '../../emulator/moto/moto-server.js';
 import { venvPython } from '../../stage/python-env.js';
 import { localProviderOverride, terraformVersion } from '../../stage/terraform.js';
 import { copyProject, type ProjectCopy, runDeploy } from './project-copy.js';
+import { failOrSkip } from '../prerequisites.js';
 
 /** The machine's environment without any AWS setting, so only what a test adds counts. */
 function environmentWithoutAws(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -25,11 +26,7 @@ function stderrLines(stderr: string): string[] {
 const terraform = terraformVersion();
 const motoInstalled = existsSync(venvPython);
 const missing = [!terraform && 'terraform on PATH', !motoInstalled && 'the project venv with moto (npm run setup:python)'].filter(Boolean).join(' and ');
-if (missing) {
-  const message = `the deploy plan test needs ${missing}`;
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`\n!!! SKIPPING the deploy plan against the emulator: ${message}\n`);
-}
+if (missing) failOrSkip({ what: 'the deploy plan against the emulator', missing: `it needs ${missing}` });
 
 describe('npm run deploy', () => {
   let project: ProjectCopy;

@@ -8,6 +8,7 @@ import { startLocalStage } from '../../emulator/dev-env/local-stage.js';
 import { freePort } from '../../emulator/process/managed-process.js';
 import { PrerequisiteError, requireJava, venvDir, venvPython } from '../../stage/python-env.js';
 import { terraformVersion } from '../../stage/terraform.js';
+import { failOrSkip } from '../prerequisites.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -35,8 +36,7 @@ function missingPrerequisite(): string | undefined {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const missing = missingPrerequisite();
   if (missing) {
-    if (process.env.CI === 'true') throw new Error(`the end-to-end tier cannot run: ${missing}`);
-    console.warn(`\n!!! SKIPPING the end-to-end tier: ${missing}\n`);
+    failOrSkip({ what: 'the end-to-end tier', missing });
     project.provide('stage', null);
     return async () => undefined;
   }

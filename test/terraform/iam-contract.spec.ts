@@ -10,6 +10,7 @@ import { sdkCallsOfFunction } from './sdk-actions.js';
 import { planStack, policyStatements, type StackPlan } from './stack-plan.js';
 import { type ConfigBlock, readConfigBlocks, starResources } from './terraform-config.js';
 import { findWorkloads, type StackFacts, stackFacts, type Workload } from './workloads.js';
+import { failOrSkip } from '../prerequisites.js';
 
 /** Roles assumed by an AWS service that runs none of our code, so there is no code to derive their actions from. */
 const serviceRoles: Record<string, string> = {
@@ -42,11 +43,7 @@ function compareGrants(options: { workload: Workload; plan: StackPlan; stack: St
 }
 
 const version = terraformVersion();
-if (!version) {
-  const message = 'terraform was not found on PATH: install Terraform 1.7 or newer to run the IAM contract test';
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`\n!!! SKIPPING the IAM contract test: ${message}\n`);
-}
+if (!version) failOrSkip({ what: 'the IAM contract test', missing: 'terraform was not found on PATH: install Terraform 1.7 or newer' });
 
 describe.skipIf(!version)('IAM contract (stage dev)', () => {
   let blocks: ConfigBlock[];
