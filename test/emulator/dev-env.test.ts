@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { down, status, up, type DevEnvConfig } from '../../emulator/dev-env/dev-env.js';
 import { PortInUseError } from '../../emulator/process/managed-process.js';
 import { venvDir, venvPython } from '../../stage/python-env.js';
+import { waitFor } from '../deadline.js';
 import { freePort } from './emulator-harness.js';
 
 let config: DevEnvConfig;
@@ -61,8 +62,7 @@ describe('dev environment', () => {
     process.kill(restarted[1]!.pid!, 'SIGKILL');
     await down(config);
     expect((await status(config)).every((component) => !component.healthy && component.pid === undefined)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect([moto, restarted[1]!.pid].filter((pid) => alive(pid!))).toEqual([]);
+    await waitFor('moto and the emulator to be gone', async () => ([moto, restarted[1]!.pid].some((pid) => alive(pid!)) ? undefined : true), 15_000);
     // Each kill above left the emulator's embedded Postgres running; the restart and dev:down stopped it.
     expect(processesUsing(config.stateDir)).toEqual([]);
   });

@@ -8,7 +8,8 @@ import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/c
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from '../emulator-harness.js';
+import { waitFor } from '../../deadline.js';
+import { startHarness, type Harness } from '../emulator-harness.js';
 
 const bucket = 'crawler-test';
 const database = 'sales_catalog';
