@@ -70,6 +70,8 @@ describe('npm run deploy', () => {
     });
 
     it('stops when no AWS credentials are found, before building or planning anything', async () => {
+      // The copy is shared: a plan test may have built into it already.
+      rmSync(join(project.root, 'dist'), { recursive: true, force: true });
       const result = await runDeploy({ cwd: project.root, args: ['--stage', 'dev'], env: noAwsEnvironment() });
       expect(result.status).toBe(1);
       expect(stderrLines(result.stderr)).toHaveLength(1);
