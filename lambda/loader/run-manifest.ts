@@ -16,7 +16,7 @@ export interface OutputObject {
 /** The part of the Glue job's run manifest (DESIGN 4.3) that the loader relies on. */
 export interface RunManifest {
   run_id: string;
-  source: { uri: string; version: string | null; size?: number; modified_at?: string };
+  source: { uri: string; version: string | null; size?: number | null; modified_at?: string | null };
   started_at: string;
   ended_at: string;
   status: 'succeeded' | 'rejected_file' | 'failed';
@@ -47,6 +47,11 @@ function at(value: unknown, ...path: string[]): unknown {
   return path.reduce<unknown>((node, name) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[name] : undefined), value);
 }
 
+/** Whether a field the loader may read is absent or has one of the given JSON types. */
+function absentOr(value: unknown, ...types: ('string' | 'number' | 'null')[]): boolean {
+  return value === undefined || types.some((type) => (type === 'null' ? value === null : typeof value === type));
+}
+
 function problemsOf(manifest: unknown, runId: string): string[] {
   const problems: string[] = [];
   const status = at(manifest, 'status');
@@ -56,12 +61,28 @@ function problemsOf(manifest: unknown, runId: string): string[] {
   for (const name of ['started_at', 'ended_at']) {
     if (typeof at(manifest, name) !== 'string') problems.push(`${name} is missing`);
   }
-  if (status !== 'succeeded') return problems;
-  for (const name of COUNT_NAMES) {
-    if (!Number.isInteger(at(manifest, 'counts', name))) problems.push(`counts.${name} is not an integer`);
+  // Fields every status may carry: whatever the status, the audit row is built from them.
+  if (!absentOr(at(manifest, 'source', 'version'), 'string', 'null')) problems.push('source.version is neither a string nor null');
+  if (!absentOr(at(manifest, 'source', 'size'), 'number', 'null')) problems.push('source.size is neither a number nor null');
+  if (!absentOr(at(manifest, 'source', 'modified_at'), 'string', 'null')) problems.push('source.modified_at is neither a string nor null');
+  for (const name of ['reason', 'error']) {
+    if (!absentOr(at(manifest, name), 'string')) problems.push(`${name} is not a string`);
   }
+  const succeeded = status === 'succeeded';
+  const counts = at(manifest, 'counts');
+  if (succeeded || (counts !== undefined && counts !== null)) {
+    for (const name of COUNT_NAMES) {
+      if (!Number.isInteger(at(counts, name))) problems.push(`counts.${name} is not an integer`);
+    }
+  }
+  const outputs = at(manifest, 'outputs');
+  if (succeeded || (outputs !== undefined && outputs !== null)) {
+    for (const kind of ['clean', 'rejected']) {
+      if (!isOutputList(at(outputs, kind))) problems.push(`outputs.${kind} is not a list of {uri, size}`);
+    }
+  }
+  if (!succeeded) return problems;
   for (const kind of ['clean', 'rejected']) {
-    if (!isOutputList(at(manifest, 'outputs', kind))) problems.push(`outputs.${kind} is not a list of {uri, size}`);
     if (!/^s3:\/\/[^/]+\/.+/.test(String(at(manifest, 'copy_manifests', kind)))) problems.push(`copy_manifests.${kind} is not an s3:// URI`);
   }
   return problems;

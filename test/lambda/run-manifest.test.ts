@@ -36,6 +36,23 @@ describe('parseRunManifest', () => {
     );
   });
 
+  it('accepts the manifest the job writes for a failed run, with an unknown source size and time', () => {
+    const failed = { ...succeeded, status: 'failed', error: 'boom', counts: undefined, outputs: undefined, source: { ...succeeded.source, size: null, modified_at: null } };
+    expect(parseRunManifest(JSON.stringify(failed), 'r1')).toMatchObject({ status: 'failed', source: { size: null, modified_at: null } });
+  });
+
+  it('rejects, whatever the status, a field the audit row is built from that has the wrong type (found by the property tests)', () => {
+    const failed = { ...succeeded, status: 'failed', error: 'boom', counts: null };
+    for (const [damage, problem] of [
+      [{ outputs: [] }, 'outputs.clean is not a list of {uri, size}'],
+      [{ source: { ...succeeded.source, version: 5 } }, 'source.version is neither a string nor null'],
+      [{ error: { text: 'boom' } }, 'error is not a string'],
+      [{ counts: { rows_read: 'many' } }, 'counts.rows_read is not an integer'],
+    ] as const) {
+      expect(() => parseRunManifest(JSON.stringify({ ...failed, ...damage }), 'r1'), problem).toThrow(problem);
+    }
+  });
+
   it('rejects text that is not JSON', () => {
     expect(() => parseRunManifest('{', 'r1')).toThrow(/manifest of run r1 is not JSON/);
   });
