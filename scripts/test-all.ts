@@ -15,7 +15,9 @@ const tiers: { name: string; script: string }[] = [
 /** Runs one tier with its output shown as it comes, and keeps the output to look for skips. */
 function runTier(script: string): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script], { cwd: projectRoot, stdio: ['inherit', 'pipe', 'pipe'] });
+    // Piped, the tools would drop their colours; skipLines reads through them.
+    const env = process.stdout.isTTY ? { ...process.env, FORCE_COLOR: '1' } : process.env;
+    const child = spawn('npm', ['run', '--silent', script], { cwd: projectRoot, env, stdio: ['inherit', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => { process.stdout.write(chunk); output += chunk.toString(); });
     child.stderr.on('data', (chunk: Buffer) => { process.stderr.write(chunk); output += chunk.toString(); });
