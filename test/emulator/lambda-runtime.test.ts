@@ -45,8 +45,10 @@ afterAll(async () => harness?.close());
 describe('lambda runtime', () => {
   it('deletes the succeeded messages of a batch and sends a failing one to the dead-letter queue after maxReceiveCount receives', async () => {
     const dlq = await createQueue('ingest-dlq');
+    // Short, so the failing message comes back soon, yet longer than an invocation takes on a busy machine:
+    // at 1 s a slow invocation let a succeeded message come back before it was deleted.
     const queue = await createQueue('ingest', {
-      VisibilityTimeout: '1',
+      VisibilityTimeout: '4',
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
     });
     await createFunction('batch', `
@@ -63,7 +65,7 @@ describe('lambda runtime', () => {
     const dead = await waitFor('the failing message in the dead-letter queue', async () => {
       const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 1 }));
       return Messages?.[0];
-    });
+    }, 50_000);
     expect(dead.Body).toBe('bad');
     const received = logLines('batch').filter((line) => line.message === 'received');
     expect(received.filter((line) => line.body === 'bad')).toHaveLength(2);
