@@ -5,7 +5,7 @@ import type { CrawlerRunner } from '../glue-crawler/crawler-runner.js';
 import { GlueApiError } from '../glue-runner/glue-errors.js';
 import type { GlueRunner } from '../glue-runner/glue-runner.js';
 import type { IamAuthorizer } from '../iam/iam-authorizer.js';
-import type { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
+import { invocationPayloadLimitBytes, type FunctionInvoker } from '../lambda-runtime/function-invoker.js';
 import type { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
 
 export interface GatewayOptions {
@@ -110,9 +110,14 @@ export class GatewayServer {
   }
 
   private async serveInvoke(functionName: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = (await readBody(req)).toString();
+    const raw = await readBody(req);
+    const asynchronous = req.headers['x-amz-invocation-type'] === 'Event';
+    if (!asynchronous && raw.length > invocationPayloadLimitBytes) {
+      return sendJson(res, 413, { __type: 'RequestTooLargeException', Type: 'User', message: `Request must be smaller than ${invocationPayloadLimitBytes} bytes for the InvokeFunction operation` });
+    }
+    const body = raw.toString();
     const event = body ? JSON.parse(body) : {};
-    if (req.headers['x-amz-invocation-type'] === 'Event') {
+    if (asynchronous) {
       this.options.asyncInvoker.invoke(functionName, event);
       res.writeHead(202).end();
       return;

@@ -97,13 +97,30 @@ export function parseDelimited(text: string, options: { delimiter: string; compl
   return { records, quoted };
 }
 
+/**
+ * The forms below are unambiguous (each digit can match one way only), so a failed match costs linear time:
+ * the former `\d+\.?\d*` let a long run of digits split two ways, and 20k digits and an `x` took 1.3 s.
+ */
+const integerForm = /^[+-]?\d+$/;
+const doubleForm = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Digits of the widest 64-bit integer (9223372036854775807): more significant digits cannot be a bigint. */
+const maxBigintDigits = 19;
+
 export function csvValueType(raw: string): CsvValueType | undefined {
   const value = raw.trim();
   if (value === '') return undefined;
   if (/^(true|false)$/i.test(value)) return 'boolean';
-  if (/^[+-]?\d+$/.test(value)) return BigInt.asIntN(64, BigInt(value)) === BigInt(value) ? 'bigint' : 'string';
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) return 'double';
+  if (integerForm.test(value)) return fitsInt64(value) ? 'bigint' : 'string';
+  if (doubleForm.test(value)) return 'double';
   return 'string';
+}
+
+/** Whether an integer literal fits 64 bits; the length cap keeps BigInt from parsing a megabyte of digits. */
+function fitsInt64(literal: string): boolean {
+  const significant = literal.replace(/^[+-]?0*/, '');
+  if (significant.length > maxBigintDigits) return false;
+  const value = BigInt(`${literal.startsWith('-') ? '-' : ''}${significant || '0'}`);
+  return BigInt.asIntN(64, value) === value;
 }
 
 /** The narrowest type that holds both: bigint widens to double, any other mix is string. */

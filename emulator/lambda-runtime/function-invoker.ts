@@ -8,6 +8,11 @@ import { awsClientConfig, awsProcessEnv, type AwsTarget } from '../../stage/aws-
 import type { RoleSessions } from '../iam/role-sessions.js';
 import type { LambdaCodeStore } from './lambda-code-store.js';
 
+/** Lambda's quota for a synchronous invoke's request ("6 MB", where the Lambda docs' MB is 1,024 KB). */
+export const invocationPayloadLimitBytes = 6 * 1024 * 1024;
+/** The response quota as Lambda enforces it: its error message names 6,291,556 bytes, 100 more than the request's. */
+export const responsePayloadLimitBytes = 6_291_556;
+
 const bootstrap = join(dirname(fileURLToPath(import.meta.url)), 'handler-bootstrap.mjs');
 
 export interface InvocationError {
@@ -100,9 +105,7 @@ export class FunctionInvoker {
       _HANDLER: run.handler,
     };
     const context = { functionName: run.name, functionArn: run.functionArn, memoryMb: run.memoryMb, requestId: run.requestId, timeoutMs: run.timeoutMs };
-    const child = fork(bootstrap, [JSON.stringify({ taskRoot: run.taskRoot, handler: run.handler, event: run.event, context })], {
-      cwd: run.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [],
-    });
+    const child = fork(bootstrap, [], { cwd: run.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
     const appendOutput = (chunk: Buffer) => appendFileSync(run.logFile, chunk);
     child.stdout?.on('data', appendOutput);
     child.stderr?.on('data', appendOutput);
@@ -118,14 +121,29 @@ export class FunctionInvoker {
         child.kill('SIGKILL');
         settle({ ok: false, requestId: run.requestId, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${(run.timeoutMs / 1000).toFixed(2)} seconds` } });
       }, run.timeoutMs);
-      child.on('message', (message: { ok: boolean; result?: unknown; error?: InvocationError }) => {
+      child.on('message', (message: { ok: boolean; result?: string; error?: InvocationError }) => {
         settle(message.ok
-          ? { ok: true, requestId: run.requestId, payload: message.result }
+          ? resultOf(run.requestId, message.result ?? 'null')
           : { ok: false, requestId: run.requestId, error: message.error ?? { errorType: 'Error', errorMessage: 'unknown error' } });
       });
       child.on('exit', (code, signal) => {
         settle({ ok: false, requestId: run.requestId, error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${run.requestId} Error: Runtime exited with ${signal ? `signal ${signal}` : `exit code ${code}`}` } });
       });
+      // An IPC failure (the process died before reading its event) must fail this invocation, not the emulator.
+      child.on('error', (error) => {
+        child.kill('SIGKILL');
+        settle({ ok: false, requestId: run.requestId, error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${run.requestId} Error: the handler process failed: ${error.message}` } });
+      });
+      // The event goes over IPC: in the command line, past 128 KiB, fork fails with E2BIG.
+      child.send({ taskRoot: run.taskRoot, handler: run.handler, event: run.event, context });
     });
   }
+}
+
+/** The handler's JSON result, or Lambda's error for a result past its response quota. */
+function resultOf(requestId: string, json: string): InvocationResult {
+  if (Buffer.byteLength(json) > responsePayloadLimitBytes) {
+    return { ok: false, requestId, error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${responsePayloadLimitBytes} bytes).` } };
+  }
+  return { ok: true, requestId, payload: JSON.parse(json) };
 }

@@ -36,8 +36,14 @@ function endOfQuoted(sql: string, start: number, quote: string, backslashEscapes
   throw new SqlSyntaxError(`unterminated ${quote === "'" ? 'string' : 'quoted name'} starting at character ${start + 1}: ${sql.slice(start, start + 40)}`);
 }
 
+/**
+ * A dollar quote's delimiter: `$$` or `$tag$`, the tag spelled like an unquoted name without `$` (Postgres'
+ * rule): a letter or `_`, then letters, digits or `_`. `$1` is a positional parameter, not a tag.
+ */
+const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+
 function endOfDollarQuoted(sql: string, start: number): number | undefined {
-  const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(start))?.[0];
+  const tag = DOLLAR_TAG.exec(sql.slice(start))?.[0];
   if (!tag) return undefined;
   const close = sql.indexOf(tag, start + tag.length);
   if (close < 0) throw new SqlSyntaxError(`unterminated dollar-quoted string starting at character ${start + 1}`);
@@ -109,7 +115,7 @@ export function significant(tokens: Token[]): Token[] {
 export function stringValue(token: Token): string {
   if (token.kind !== 'string') throw new SqlSyntaxError(`expected a quoted string, found ${token.text}`);
   if (token.text.startsWith('$')) {
-    const tag = /^\$[A-Za-z_]*\$/.exec(token.text)![0];
+    const tag = DOLLAR_TAG.exec(token.text)![0];
     return token.text.slice(tag.length, -tag.length);
   }
   if (/^[eE]'/.test(token.text)) {

@@ -62,7 +62,8 @@ export function parseS3Notification(body: string): S3Notification {
   const created: CreatedObject[] = [];
   const otherEvents: string[] = [];
   for (const record of message.Records as RawRecord[]) {
-    const eventName = String(record?.eventName ?? '');
+    // Not String(…): a JSON object such as {"toString": []} cannot be converted, and would crash the parse.
+    const eventName = typeof record?.eventName === 'string' ? record.eventName : '';
     if (record?.eventSource === 'aws:s3' && eventName.startsWith('ObjectCreated:')) created.push(createdObject(record));
     else otherEvents.push(eventName || 'unnamed event');
   }

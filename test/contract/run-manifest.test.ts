@@ -31,6 +31,25 @@ describe('parseRunManifest', () => {
     expect(() => parseRunManifest(JSON.stringify({ ...succeeded, surprise: 1 }), 'r1')).toThrow(/must NOT have unevaluated properties \(surprise\)/);
   });
 
+  it('accepts the manifest the job writes for a failed run, with an unknown source size and time', () => {
+    const base = failedManifest({ runId: 'r1', error: 'boom' });
+    const failed = { ...base, source: { ...base.source, size: null, modified_at: null } };
+    expect(parseRunManifest(JSON.stringify(failed), 'r1')).toMatchObject({ status: 'failed', source: { size: null, modified_at: null } });
+  });
+
+  it('rejects, whatever the status, a field the audit row is built from that has the wrong type (found by the property tests)', () => {
+    const failed = failedManifest({ runId: 'r1', error: 'boom' });
+    const rejected = rejectedFileManifest({ runId: 'r1', reason: 'empty_file' });
+    for (const [manifest, problem] of [
+      [{ ...rejected, outputs: [] }, /outputs must be object/],
+      [{ ...failed, source: { ...failed.source, version: 5 } }, /source\.version must be string,null/],
+      [{ ...failed, error: { text: 'boom' } }, /error must be string/],
+      [{ ...succeeded, counts: { ...succeeded.counts, rows_read: 'many' } }, /counts\.rows_read must be integer/],
+    ] as const) {
+      expect(() => parseRunManifest(JSON.stringify(manifest), 'r1'), String(problem)).toThrow(problem);
+    }
+  });
+
   it('rejects text that is not JSON', () => {
     expect(() => parseRunManifest('{', 'r1')).toThrow(/manifest of run r1 is not JSON/);
   });

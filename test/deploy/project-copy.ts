@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../stage/python-env.js';
+import { DeadlineExceededError } from '../deadline.js';
 
 /**
  * A throwaway copy of the project (the files git tracks or would track), sharing node_modules and
@@ -34,16 +35,26 @@ export interface CommandResult {
   seconds: number;
 }
 
-/** Runs `npm run deploy -- ARGS` as the user would, but with tsx directly and exactly the environment given. */
-export function runDeploy(options: { cwd: string; args: string[]; env: NodeJS.ProcessEnv }): Promise<CommandResult> {
+/**
+ * Runs `npm run deploy -- ARGS` as the user would, but with tsx directly and exactly the environment given.
+ * With `deadlineMs`, a command still running then is killed and the call fails.
+ */
+export function runDeploy(options: { cwd: string; args: string[]; env: NodeJS.ProcessEnv; deadlineMs?: number }): Promise<CommandResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/deploy.ts', ...options.args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    const timer = options.deadlineMs === undefined ? undefined : setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new DeadlineExceededError(`npm run deploy -- ${options.args.join(' ')} was still running after ${options.deadlineMs! / 1000} s; its output: ${stderr}`));
+    }, options.deadlineMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+    });
   });
 }

@@ -3,14 +3,15 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { down, status, up, type DevEnvConfig } from '../../emulator/dev-env/dev-env.js';
 import { healthPath } from '../../emulator/gateway/gateway-server.js';
 import { PortInUseError } from '../../emulator/process/managed-process.js';
 import { venvDir, venvPython } from '../../stage/python-env.js';
+import { waitFor } from '../deadline.js';
 import { freePort } from './emulator-harness.js';
 
-let config: DevEnvConfig;
+const configs: DevEnvConfig[] = [];
 
 function alive(pid: number): boolean {
   try {
@@ -25,23 +26,29 @@ function processesUsing(folder: string): string[] {
   return execFileSync('ps', ['-eo', 'pid=,command='], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(folder));
 }
 
-beforeAll(async () => {
+/** A dev environment of its own for each test: private state folder, free ports; dev:down and removed at the end. */
+async function privateConfig(): Promise<DevEnvConfig> {
   const stateDir = mkdtempSync(join(tmpdir(), 'sdp-dev-env-'));
   // Run as root, the warehouse's embedded Postgres runs as an unprivileged user that must be able to enter this folder.
   chmodSync(stateDir, 0o711);
-  config = {
+  const config: DevEnvConfig = {
     stateDir, region: 'us-east-1', python: venvPython, venvDir, iam: true,
     ports: { gateway: await freePort(), moto: await freePort() },
   };
-});
+  configs.push(config);
+  return config;
+}
 
 afterAll(async () => {
-  await down(config);
-  rmSync(config.stateDir, { recursive: true, force: true });
+  for (const config of configs) {
+    await down(config);
+    rmSync(config.stateDir, { recursive: true, force: true });
+  }
 });
 
 describe('dev environment', () => {
   it('starts, reuses what runs, restarts what died and stops everything', async () => {
+    const config = await privateConfig();
     const first = await up(config);
     expect(first.freshControlPlane).toBe(true);
     const running = await status(config);
@@ -69,13 +76,13 @@ describe('dev environment', () => {
     process.kill(switched[1]!.pid!, 'SIGKILL');
     await down(config);
     expect((await status(config)).every((component) => !component.healthy && component.pid === undefined)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect([moto, restarted[1]!.pid, switched[1]!.pid].filter((pid) => alive(pid!))).toEqual([]);
+    await waitFor('moto and the emulator to be gone', async () => ([moto, restarted[1]!.pid, switched[1]!.pid].some((pid) => alive(pid!)) ? undefined : true), 15_000);
     // Each kill above left the emulator's embedded Postgres running; the restart and dev:down stopped it.
     expect(processesUsing(config.stateDir)).toEqual([]);
   });
 
   it('names the port that is already taken', async () => {
+    const config = await privateConfig();
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(config.ports.gateway, '127.0.0.1', resolve));
     try {

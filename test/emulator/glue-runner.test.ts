@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowEverything, createRole, startHarness, waitFor, type Harness } from './emulator-harness.js';
+import { waitFor } from '../deadline.js';
+import { allowEverything, createRole, startHarness, type Harness } from './emulator-harness.js';
 
 const bucket = 'glue-runner-test';
 let harness: Harness;

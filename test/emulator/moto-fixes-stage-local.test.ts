@@ -6,17 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../emulator/moto/moto-server.js';
 import { localProviderOverride, resolveProviderSource, terraformDir, terraformEnv, terraformVersion } from '../../stage/terraform.js';
 import { freePort } from './emulator-harness.js';
+import { failOrSkip } from '../prerequisites.js';
 
 // Applies the root module of stage local to a launcher-started moto, then plans again: every answer moto
 // gives that differs from AWS's shows up as a planned change. The module is copied to a private folder with
 // its own state and placeholder artifacts, so a developer's running local stage is left alone.
 
 const version = terraformVersion();
-if (!version) {
-  const message = 'terraform was not found on PATH: install Terraform 1.7 or newer to run the stage-local apply test';
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`SKIPPED test/emulator/moto-fixes-stage-local.test.ts: ${message}`);
-}
+if (!version) failOrSkip({ what: 'the stage-local apply test', missing: 'terraform was not found on PATH: install Terraform 1.7 or newer' });
 
 interface Run {
   status: number;

@@ -128,6 +128,24 @@ describe('loader SQL on Postgres', () => {
     expect(await warehouse.rows('SELECT count(*)::int AS n FROM load_audit')).toEqual([{ n: 1 }]);
   });
 
+  it('loads the same run once when two loaders load it at the same moment, on two sessions', async () => {
+    const lines = Array.from({ length: 40 }, (_, index) =>
+      cleanRow('run-a', { line_id: String(index + 1), line_key: String(index + 1), source_line: index + 2 }));
+    const rejected = [rejectedRow('run-a', 50, 'invalid_date'), rejectedRow('run-a', 51, 'invalid_price')];
+    const manifest = succeededRun(warehouse, { runId: 'run-a', modifiedAt: '2024-03-05 10:00:00', clean: lines, rejected });
+    const other = await warehouse.anotherSession();
+    try {
+      // Both pass any "already loaded?" check first, as two deliveries of one event would.
+      await Promise.all([load(warehouse, manifest), load(other, manifest)]);
+    } finally {
+      await other.close();
+    }
+    expect(await warehouse.rows('SELECT run_id, status FROM load_audit')).toEqual([{ run_id: 'run-a', status: 'loaded' }]);
+    expect(await warehouse.rows('SELECT line_key, count(*)::int AS n FROM sales GROUP BY line_key HAVING count(*) > 1')).toEqual([]);
+    expect(await warehouse.rows('SELECT count(*)::int AS n FROM sales')).toEqual([{ n: 40 }]);
+    expect(await warehouse.rows('SELECT source_line FROM sales_rejected ORDER BY source_line')).toEqual([{ source_line: '50' }, { source_line: '51' }]);
+  });
+
   it('commits nothing when a statement fails in the middle, and the retry loads everything once', async () => {
     const manifest = succeededRun(warehouse, {
       runId: 'run-a', modifiedAt: '2024-03-05 10:00:00', clean: [cleanRow('run-a')], rejected: [rejectedRow('run-a', 3, 'invalid_date')],

@@ -38,6 +38,11 @@ describe('parseS3Notification', () => {
     expect(parseS3Notification(body)).toEqual({ kind: 'records', created: [], otherEvents: ['ObjectRemoved:Delete'] });
   });
 
+  it('names a record whose eventName is not a string an unnamed event, whatever JSON it holds (found by the property tests)', () => {
+    const body = JSON.stringify({ Records: [{ eventName: { toString: [] } }, { eventName: 7 }] });
+    expect(parseS3Notification(body)).toEqual({ kind: 'records', created: [], otherEvents: ['unnamed event', 'unnamed event'] });
+  });
+
   it('rejects a body that is not JSON or not an S3 notification', () => {
     expect(() => parseS3Notification('hello')).toThrow(InvalidS3NotificationError);
     expect(() => parseS3Notification('{"foo":1}')).toThrow(/neither an S3 event notification nor s3:TestEvent/);

@@ -1,11 +1,15 @@
-import {
-  ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ConcurrentRunsExceededException, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startMoto, type MotoServer } from '../../emulator/moto/moto-server.js';
+import { freePort } from '../../emulator/process/managed-process.js';
+import { awsClientConfig, awsProcessEnv } from '../../stage/aws-target.js';
+import { waitFor } from '../deadline.js';
 import { lambdaContext, s3CreatedBody, s3TestEventBody, sqsEvent, sqsRecord } from './aws-events.js';
 
 const environment = {
@@ -18,62 +22,51 @@ const environment = {
   POWERTOOLS_LOG_LEVEL: 'CRITICAL',
 };
 
+// Glue is mocked; the idempotency records live in moto's DynamoDB, so Powertools' conditional writes are
+// judged by a real condition-expression evaluator (in-progress records, their expiry, completed records).
 const glue = mockClient(GlueClient);
-const dynamodb = mockClient(DynamoDBClient);
+let moto: MotoServer;
+let motoDir: string;
+let dynamodb: DynamoDBClient;
 
-/**
- * Just enough of DynamoDB for Powertools' records: a conditional put that fails on a live item, update,
- * get and delete, so idempotency runs its real code path.
- */
-function fakeIdempotencyTable(): Map<string, Record<string, AttributeValue>> {
-  const items = new Map<string, Record<string, AttributeValue>>();
-  const keyOf = (key: Record<string, AttributeValue> | undefined) => key?.id?.S ?? '';
-  dynamodb.on(PutItemCommand).callsFake((input: { Item: Record<string, AttributeValue> }) => {
-    const existing = items.get(keyOf(input.Item));
-    if (existing && Number(existing.expiration?.N) > Date.now() / 1000) {
-      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, Item: existing });
-    }
-    items.set(keyOf(input.Item), input.Item);
-    return {};
-  });
-  dynamodb.on(UpdateItemCommand).callsFake((input: { Key: Record<string, AttributeValue>; ExpressionAttributeValues: Record<string, AttributeValue> }) => {
-    const values = input.ExpressionAttributeValues;
-    items.set(keyOf(input.Key), {
-      ...items.get(keyOf(input.Key)),
-      status: values[':status']!,
-      expiration: values[':expiry']!,
-      ...(values[':response_data'] ? { data: values[':response_data'] } : {}),
-    });
-    return {};
-  });
-  dynamodb.on(GetItemCommand).callsFake((input: { Key: Record<string, AttributeValue> }) => ({ Item: items.get(keyOf(input.Key)) }));
-  dynamodb.on(DeleteItemCommand).callsFake((input: { Key: Record<string, AttributeValue> }) => {
-    items.delete(keyOf(input.Key));
-    return {};
-  });
-  return items;
+async function idempotencyRecords(): Promise<{ status: string; inProgressExpiry?: number }[]> {
+  const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: environment.IDEMPOTENCY_TABLE_NAME }));
+  return Items.map((item) => ({ status: item.status!.S!, ...(item.in_progress_expiration ? { inProgressExpiry: Number(item.in_progress_expiration.N) } : {}) }));
 }
 
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const context = lambdaContext('sales-pipeline-test-trigger');
 
 beforeAll(async () => {
-  for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+  motoDir = mkdtempSync(join(tmpdir(), 'sdp-trigger-'));
+  moto = await startMoto({ port: await freePort(), logFile: join(motoDir, 'moto.log') });
+  const target = { endpoint: moto.endpoint, region: 'us-east-1' };
+  dynamodb = new DynamoDBClient(awsClientConfig(target));
+  for (const [name, value] of Object.entries({ ...environment, ...awsProcessEnv(target) })) vi.stubEnv(name, value);
   ({ handler } = await import('../../lambda/trigger/index.js'));
 });
 
-beforeEach(() => {
+afterAll(async () => {
+  await moto?.stop();
+  if (motoDir) rmSync(motoDir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
   glue.reset();
-  dynamodb.reset();
   let runs = 0;
   glue.on(StartJobRunCommand).callsFake(() => ({ JobRunId: `jr_${++runs}` }));
+  // The table as terraform/ingest.tf defines it, empty for every test.
+  await dynamodb.send(new DeleteTableCommand({ TableName: environment.IDEMPOTENCY_TABLE_NAME })).catch(() => undefined);
+  await dynamodb.send(new CreateTableCommand({
+    TableName: environment.IDEMPOTENCY_TABLE_NAME, BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+  }));
 });
 
 afterEach(() => vi.useRealTimers());
 
 describe('trigger', () => {
   it('starts the Glue job with the object, its version and a run id derived from them', async () => {
-    fakeIdempotencyTable();
     const result = await handler(sqsEvent(sqsRecord('m1', s3CreatedBody({ key: 'raw/2024/sales+data.csv', versionId: 'v7' }))), context);
 
     expect(result).toEqual({ batchItemFailures: [] });
@@ -90,7 +83,6 @@ describe('trigger', () => {
   });
 
   it('starts no second run for a duplicate delivery, in the same batch or a later one', async () => {
-    const table = fakeIdempotencyTable();
     const body = s3CreatedBody({ key: 'raw/sales.csv', versionId: 'v1' });
 
     const first = await handler(sqsEvent(sqsRecord('m1', body), sqsRecord('m2', body)), context);
@@ -99,12 +91,55 @@ describe('trigger', () => {
     expect(first).toEqual({ batchItemFailures: [] });
     expect(again).toEqual({ batchItemFailures: [] });
     expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(1);
-    expect(table.size).toBe(1);
-    expect([...table.values()][0]!.status?.S).toBe('COMPLETED');
+    expect((await idempotencyRecords()).map((record) => record.status)).toEqual(['COMPLETED']);
+  });
+
+  it('drops a delivery that arrives while another delivery of the same object is starting its run', async () => {
+    let release: (value: { JobRunId: string }) => void = () => undefined;
+    glue.on(StartJobRunCommand).callsFake(() => new Promise((resolve) => { release = resolve; }));
+    const body = s3CreatedBody({ key: 'raw/sales.csv', versionId: 'v1' });
+
+    const first = handler(sqsEvent(sqsRecord('m1', body)), context);
+    await waitFor('the first delivery\'s in-progress record', async () =>
+      (await idempotencyRecords()).find((record) => record.status === 'INPROGRESS'));
+    const second = await handler(sqsEvent(sqsRecord('m2', body)), context);
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(1);
+
+    release({ JobRunId: 'jr_first' });
+    expect(await first).toEqual({ batchItemFailures: [] });
+    expect((await idempotencyRecords()).map((record) => record.status)).toEqual(['COMPLETED']);
+    expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(1);
+  });
+
+  it('starts the run on a redelivery once the in-progress record of a crashed invocation has expired with it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const crashedAt = new Date('2026-03-05T10:00:00Z').getTime();
+    vi.setSystemTime(crashedAt);
+    // The crashed invocation had 2 s left; it started the Glue call and never returned.
+    const crashing = { ...context, getRemainingTimeInMillis: () => 2000 };
+    glue.on(StartJobRunCommand).callsFakeOnce(() => new Promise(() => undefined)).callsFake(() => ({ JobRunId: 'jr_retry' }));
+    const body = s3CreatedBody({ key: 'raw/sales.csv', versionId: 'v1' });
+    void handler(sqsEvent(sqsRecord('m1', body)), crashing);
+    const [record] = await waitFor('the crashed invocation\'s in-progress record', async () => {
+      const records = await idempotencyRecords();
+      return records.length > 0 ? records : undefined;
+    });
+    expect(record).toEqual({ status: 'INPROGRESS', inProgressExpiry: crashedAt + 2000 });
+
+    // Before the invocation's own timeout the record still holds: the redelivery is a duplicate.
+    vi.setSystemTime(crashedAt + 1999);
+    expect(await handler(sqsEvent(sqsRecord('m2', body)), context)).toEqual({ batchItemFailures: [] });
+    expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(1);
+
+    // After it, the record is stale and the next redelivery starts the run.
+    vi.setSystemTime(crashedAt + 2001);
+    expect(await handler(sqsEvent(sqsRecord('m3', body)), context)).toEqual({ batchItemFailures: [] });
+    expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(2);
+    expect((await idempotencyRecords()).map((entry) => entry.status)).toEqual(['COMPLETED']);
   });
 
   it('starts a new run for a new version of the same key', async () => {
-    fakeIdempotencyTable();
     await handler(sqsEvent(sqsRecord('m1', s3CreatedBody({ key: 'raw/sales.csv', versionId: 'v1' }))), context);
     await handler(sqsEvent(sqsRecord('m2', s3CreatedBody({ key: 'raw/sales.csv', versionId: 'v2' }))), context);
 
@@ -114,7 +149,6 @@ describe('trigger', () => {
   });
 
   it('reports only the message whose run hit the concurrency limit, and starts it on redelivery', async () => {
-    fakeIdempotencyTable();
     const busy = s3CreatedBody({ key: 'raw/busy.csv', versionId: 'v1' });
     let busyAttempts = 0;
     glue.on(StartJobRunCommand).callsFake((input: { Arguments: Record<string, string> }) => {
@@ -132,19 +166,18 @@ describe('trigger', () => {
 
     const retried = await handler(sqsEvent(sqsRecord('busy', busy)), context);
     expect(retried).toEqual({ batchItemFailures: [] });
+    // The records of a batch are processed in parallel: the calls' order is not the batch's.
     const started = glue.commandCalls(StartJobRunCommand).map((call) => call.args[0].input.Arguments?.['--input_uri']);
-    expect(started).toEqual(['s3://sales-data/raw/ok.csv', 's3://sales-data/raw/busy.csv', 's3://sales-data/raw/busy.csv']);
+    expect(started.sort()).toEqual(['s3://sales-data/raw/busy.csv', 's3://sales-data/raw/busy.csv', 's3://sales-data/raw/ok.csv']);
   });
 
   it('reports a throttled start as a failure of that message only', async () => {
-    fakeIdempotencyTable();
     glue.on(StartJobRunCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const result = await handler(sqsEvent(sqsRecord('t1', s3CreatedBody({ key: 'raw/a.csv' }))), context);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 't1' }] });
   });
 
   it('gives each message of a mixed batch its own outcome', async () => {
-    fakeIdempotencyTable();
     const valid = s3CreatedBody({ key: 'raw/valid.csv', versionId: 'v1' });
     const result = await handler(sqsEvent(
       sqsRecord('valid', valid),

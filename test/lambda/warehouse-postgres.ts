@@ -22,20 +22,24 @@ export type FixtureRow = Record<string, string | number | null>;
 
 /** A Postgres schema of its own holding the warehouse tables; COPY reads rows from `copySources` by manifest URI. */
 export class WarehouseOnPostgres {
-  readonly copySources = new Map<string, FixtureRow[]>();
-
-  private constructor(private readonly client: pg.Client, readonly schema: string) {}
+  private constructor(
+    private readonly client: pg.Client,
+    readonly schema: string,
+    readonly copySources: Map<string, FixtureRow[]>,
+    /** The first connection owns the schema and drops it on close. */
+    private readonly ownsSchema: boolean,
+  ) {}
 
   static async create(options: { applyDdl: boolean } = { applyDdl: true }): Promise<WarehouseOnPostgres> {
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
     const schema = `loader_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    await client.query(`CREATE SCHEMA ${schema}`);
-    await client.query(`SET search_path TO ${schema}`);
-    await client.query('SET client_min_messages TO warning');
-    const warehouse = new WarehouseOnPostgres(client, schema);
+    const warehouse = new WarehouseOnPostgres(await connect(schema), schema, new Map(), true);
     if (options.applyDdl) await warehouse.transaction(splitSqlScript(ddlScript));
     return warehouse;
+  }
+
+  /** Another session on the same warehouse and COPY sources, as a second loader would have. */
+  async anotherSession(): Promise<WarehouseOnPostgres> {
+    return new WarehouseOnPostgres(await connect(this.schema, { create: false }), this.schema, this.copySources, false);
   }
 
   /** Runs the statements the way BatchExecuteStatement does: in order, one transaction. */
@@ -63,7 +67,7 @@ export class WarehouseOnPostgres {
   }
 
   async close(): Promise<void> {
-    await this.client.query(`DROP SCHEMA ${this.schema} CASCADE`);
+    if (this.ownsSchema) await this.client.query(`DROP SCHEMA ${this.schema} CASCADE`);
     await this.client.end();
   }
 
@@ -84,4 +88,13 @@ export class WarehouseOnPostgres {
       );
     }
   }
+}
+
+async function connect(schema: string, options: { create: boolean } = { create: true }): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  if (options.create) await client.query(`CREATE SCHEMA ${schema}`);
+  await client.query(`SET search_path TO ${schema}`);
+  await client.query('SET client_min_messages TO warning');
+  return client;
 }

@@ -19,4 +19,23 @@ describe('resultToCsv', () => {
     expect(header).toEqual(['c1', 'c2', 'c3', 'c4']);
     expect(records.map((record) => record.fields)).toEqual(rows);
   });
+
+  it('neutralises a cell a spreadsheet would run as a formula: a leading quote, and the cell quoted (OWASP CSV injection)', () => {
+    const hostile = ['=HYPERLINK("http://evil.example","Click")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', '=1,2'];
+    const csv = resultToCsv({ columns: ['product_name'], rows: hostile.map((name) => [name]) });
+    expect(csv.split('\n').slice(1, 5)).toEqual([
+      '"\'=HYPERLINK(""http://evil.example"",""Click"")"', '"\'+1+cmd|\' /C calc\'!A0"', '"\'-2+3"', '"\'@SUM(A1:A9)"',
+    ]);
+    const { records } = readCsv(csv);
+    expect(records.map((record) => record.fields![0])).toEqual(hostile.map((name) => `'${name}`));
+  });
+
+  it('leaves numbers as numbers: negative and signed values, in numbers or in decimal strings, are not touched', () => {
+    const csv = resultToCsv({ columns: ['month', 'revenue_growth_pct', 'delta', 'ratio'], rows: [['2024-02', '-25.00', -3, '+1.5e3'], ['2024-03', '-0.5', -0.25, '-.5']] });
+    expect(csv).toBe('month,revenue_growth_pct,delta,ratio\n2024-02,-25.00,-3,+1.5e3\n2024-03,-0.5,-0.25,-.5\n');
+  });
+
+  it('neutralises a header that starts like a formula too', () => {
+    expect(resultToCsv({ columns: ['=cmd', 'n'], rows: [] })).toBe('"\'=cmd",n\n');
+  });
 });

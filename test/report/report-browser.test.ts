@@ -9,6 +9,7 @@ import { queryNames } from '../../report/analytics-queries.js';
 import { generateReport, reportHtmlFile, reportPrefix, type GeneratedReport } from '../../report/generate-report.js';
 import { insights } from '../../report/insights.js';
 import { generateTruth, startTruthWarehouse, type TruthWarehouse } from './truth-warehouse.js';
+import { failOrSkip } from '../prerequisites.js';
 
 const chromiumPath = '/usr/bin/chromium';
 // Without the background-networking flags Chromium waits on services it cannot reach on a closed network.
@@ -63,13 +64,7 @@ async function visit(browser: Browser, file: string, screenshot: string): Promis
 }
 
 describe('npm run report end to end: Data API, CSV files in the bucket, the page in Chromium', () => {
-  if (!existsSync(chromiumPath)) {
-    if (process.env.CI === 'true') {
-      it('needs Chromium', () => { throw new Error(missingChromium); });
-      return;
-    }
-    console.warn(`\n*** SKIPPED the report browser tests: ${missingChromium} ***\n`);
-  }
+  if (!existsSync(chromiumPath)) failOrSkip({ what: 'the report browser tests', missing: missingChromium });
   const describeWithChromium = existsSync(chromiumPath) ? describe : describe.skip;
 
   describeWithChromium('with Chromium', () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, venvPython } from '../../stage/python-env.js';
 import { sentStatements, type SentStatement } from './warehouse-statements.js';
+import { failOrSkip } from '../prerequisites.js';
 
 const checker = fileURLToPath(new URL('./check_redshift_sql.py', import.meta.url));
 
@@ -16,11 +17,7 @@ function missingChecker(): string | undefined {
 }
 
 const missing = missingChecker();
-if (missing) {
-  const message = `${missing}: run \`npm run setup:python\``;
-  if (process.env.CI === 'true') throw new Error(`the Redshift dialect check of the warehouse SQL cannot run: ${message}`);
-  console.warn(`\n!!! SKIPPING the Redshift dialect check of the warehouse SQL: ${message}\n`);
-}
+if (missing) failOrSkip({ what: 'the Redshift dialect check of the warehouse SQL', missing: `${missing}: run \`npm run setup:python\`` });
 
 interface CheckResult {
   name: string;

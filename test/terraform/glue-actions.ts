@@ -99,16 +99,28 @@ export function glueStorageCalls(sources: string[]): GlueCalls {
 export function s3NeedsOfOperations(operations: StorageOperation[], uriOf: (base: string) => string | undefined): { needs: S3Need[]; problems: string[] } {
   const needs: S3Need[] = [];
   const problems: string[] = [];
-  for (const operation of operations) {
-    if (!operation.target) continue;
-    const base = uriOf(operation.target.base);
-    if (!base) {
-      problems.push(`${where(operation)}: the stack gives no value for the job argument --${operation.target.base}`);
-      continue;
-    }
-    const folder = `${base.replace(/\/$/, '')}/${operation.target.prefix ? `${operation.target.prefix}/` : ''}`;
-    const why = `${operation.operation} at ${where(operation)}`;
-    for (const action of s3ActionsOfOperation[operation.operation] ?? []) needs.push({ action, uri: folder, why });
+  for (const { operation, folder, problem } of operationFolders(operations, uriOf)) {
+    if (problem) problems.push(problem);
+    else for (const action of s3ActionsOfOperation[operation.operation] ?? []) needs.push({ action, uri: folder!, why: `${operation.operation} at ${where(operation)}` });
   }
   return { needs, problems };
+}
+
+/** The S3 folder each operation reaches on this stage, or why it cannot be told. */
+function operationFolders(operations: StorageOperation[], uriOf: (base: string) => string | undefined) {
+  return operations.filter((operation) => operation.target).map((operation) => {
+    const base = uriOf(operation.target!.base);
+    if (!base) return { operation, problem: `${where(operation)}: the stack gives no value for the job argument --${operation.target!.base}` };
+    return { operation, folder: `${base.replace(/\/$/, '')}/${operation.target!.prefix ? `${operation.target!.prefix}/` : ''}` };
+  });
+}
+
+/**
+ * The folders the job writes its outputs to: `text` where it writes files itself (FileSystem.create: the
+ * run manifest and the COPY manifests), `data` where Spark writes a DataFrame (the Parquet parts).
+ */
+export function jobOutputFolders(operations: StorageOperation[], uriOf: (base: string) => string | undefined): { text: string[]; data: string[] } {
+  const folders = operationFolders(operations, uriOf).filter((entry) => entry.folder);
+  const of = (test: (operation: string) => boolean) => [...new Set(folders.filter((entry) => test(entry.operation.operation)).map((entry) => entry.folder!))].sort();
+  return { text: of((operation) => operation === 'FileSystem.create'), data: of((operation) => operation.startsWith('DataFrameWriter.')) };
 }

@@ -3,13 +3,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaFunctions } from '../../artifacts/lambda-bundle.js';
 import { terraformDir, terraformVersion } from '../../stage/terraform.js';
-import { glueSources, glueStorageCalls, type S3Need, s3NeedsOfOperations } from './glue-actions.js';
+import { glueSources, glueStorageCalls, jobOutputFolders, type S3Need, s3NeedsOfOperations } from './glue-actions.js';
+import { loaderS3Reads } from './loader-reads.js';
 import { platformRequirements } from './platform-requirements.js';
 import { allowsS3Request } from './s3-grants.js';
 import { sdkCallsOfFunction } from './sdk-actions.js';
-import { planStack, policyStatements, type StackPlan } from './stack-plan.js';
-import { type ConfigBlock, readConfigBlocks, starResources } from './terraform-config.js';
-import { findWorkloads, type StackFacts, stackFacts, type Workload } from './workloads.js';
+import { plannedValues, planStack, policyStatements, type StackPlan } from './stack-plan.js';
+import { type ConfigBlock, readConfigBlocks, referencedName, starResources } from './terraform-config.js';
+import { findWorkloads, policyDocumentOfRole, type StackFacts, stackFacts, type Workload } from './workloads.js';
+import { failOrSkip } from '../prerequisites.js';
 
 /** Roles assumed by an AWS service that runs none of our code, so there is no code to derive their actions from. */
 const serviceRoles: Record<string, string> = {
@@ -42,11 +44,7 @@ function compareGrants(options: { workload: Workload; plan: StackPlan; stack: St
 }
 
 const version = terraformVersion();
-if (!version) {
-  const message = 'terraform was not found on PATH: install Terraform 1.7 or newer to run the IAM contract test';
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`\n!!! SKIPPING the IAM contract test: ${message}\n`);
-}
+if (!version) failOrSkip({ what: 'the IAM contract test', missing: 'terraform was not found on PATH: install Terraform 1.7 or newer' });
 
 describe.skipIf(!version)('IAM contract (stage dev)', () => {
   let blocks: ConfigBlock[];
@@ -118,6 +116,33 @@ describe.skipIf(!version)('IAM contract (stage dev)', () => {
       const denied = needs.filter((need) => !allowsS3Request({ statements, request: need, bucketArn })).map((need) => `${need.action} on ${need.uri} (${need.why})`);
       expect([...new Set(denied)]).toEqual([]);
     }
+  });
+
+  it("grants the loader's role the S3 reads its code makes, and the COPY role those its COPY statements make", async () => {
+    const loader = workloads.find((candidate) => candidate.facts.kind === 'lambda' && candidate.facts.codeName === 'loader')!;
+    const job = workloads.find((candidate) => candidate.facts.kind === 'glue-job')!;
+    if (job.facts.kind !== 'glue-job') throw new Error('no Glue job');
+    // The loader passes REDSHIFT_COPY_ROLE_ARN to COPY; its ARN is known only after apply, so the configuration names the role.
+    const loaderBlock = blocks.find((block) => block.address === loader.address)!;
+    const copyRole = `aws_iam_role.${referencedName(loaderBlock, { attribute: 'REDSHIFT_COPY_ROLE_ARN', type: 'aws_iam_role' })}`;
+    expect(copyRole).toBe('aws_iam_role.redshift_copy');
+    const environment = (plannedValues(plan, loader.address).environment as { variables: Record<string, string> }[])[0]!.variables;
+    const { script, packages, argumentUris } = job.facts;
+    const jobOutputs = jobOutputFolders(glueStorageCalls(glueSources({ script, packages })).operations, (base) => argumentUris[base]);
+    const copyRoleArn = 'arn:aws:iam::123456789012:role/the-copy-role';
+    const reads = await loaderS3Reads({ dataBucket: environment.DATA_BUCKET!, jobName: environment.GLUE_JOB_NAME!, copyRoleArn, jobOutputs });
+    expect(reads.problems).toEqual([]);
+    expect(reads.loader.length, 'the loader read nothing from S3').toBeGreaterThan(0);
+    // The loader reads the run manifest where the job writes it.
+    expect(reads.loader.filter((need) => !jobOutputs.text.some((folder) => need.uri.startsWith(folder))).map((need) => need.uri)).toEqual([]);
+    expect(reads.copies.map((copy) => copy.roleArn)).toEqual(reads.copies.map(() => copyRoleArn));
+
+    const bucketArn = (bucket: string) => stack.bucketArns.get(bucket) ?? `arn:aws:s3:::${bucket}`;
+    const denied = (document: string, needs: S3Need[]) => [...new Set(needs
+      .filter((need) => !allowsS3Request({ statements: policyStatements(plan, document), request: need, bucketArn }))
+      .map((need) => `${need.action} on ${need.uri} (${need.why})`))];
+    expect(denied(loader.document, reads.loader)).toEqual([]);
+    expect(denied(policyDocumentOfRole(blocks, copyRole), reads.copies.flatMap((copy) => copy.needs))).toEqual([]);
   });
 
   it('grants no wildcard action and no NotAction to any workload role', () => {

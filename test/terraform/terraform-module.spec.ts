@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureCheckovEnv } from '../../stage/python-env.js';
 import { runTerraform, type Stage, stages, terraformDir, terraformVersion, type TerraformResult } from '../../stage/terraform.js';
+import { failOrSkip } from '../prerequisites.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -55,11 +56,7 @@ const requiredResources = [
 ];
 
 const version = terraformVersion();
-if (!version) {
-  const message = 'terraform was not found on PATH: install Terraform 1.7 or newer to run the Terraform tier';
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`\n!!! SKIPPING the Terraform tier: ${message}\n`);
-}
+if (!version) failOrSkip({ what: 'the Terraform tier', missing: 'terraform was not found on PATH: install Terraform 1.7 or newer' });
 
 function terraform(args: string[]): Promise<TerraformResult> {
   return runTerraform({ args: [...args, '-no-color'], stdio: 'pipe' });

@@ -90,10 +90,15 @@ export function stackFacts(plan: StackPlan): StackFacts {
 /** The role a workload runs as, and the one inline policy that role has. */
 function roleAndDocument(blocks: ConfigBlock[], workload: ConfigBlock, roleAttribute: string): { role: string; document: string } {
   const role = `aws_iam_role.${required(referencedName(workload, { attribute: roleAttribute, type: 'aws_iam_role' }), `${workload.address} takes its ${roleAttribute} from no aws_iam_role`)}`;
+  return { role, document: policyDocumentOfRole(blocks, role, `of ${workload.address}`) };
+}
+
+/** The address of the policy document of a role's one inline policy (`aws_iam_role.x`). */
+export function policyDocumentOfRole(blocks: ConfigBlock[], role: string, context = ''): string {
   const policies = blocks.filter((block) => block.type === 'aws_iam_role_policy' && `aws_iam_role.${referencedName(block, { attribute: 'role', type: 'aws_iam_role' })}` === role);
-  if (policies.length !== 1) throw new Error(`${role} (of ${workload.address}) must have exactly one aws_iam_role_policy, has ${policies.length}`);
+  if (policies.length !== 1) throw new Error(`${role}${context ? ` (${context})` : ''} must have exactly one aws_iam_role_policy, has ${policies.length}`);
   const document = referencedName(policies[0]!, { attribute: 'policy', type: 'data.aws_iam_policy_document' });
-  return { role, document: `data.aws_iam_policy_document.${required(document, `${policies[0]!.address} takes its policy from no aws_iam_policy_document`)}` };
+  return `data.aws_iam_policy_document.${required(document, `${policies[0]!.address} takes its policy from no aws_iam_policy_document`)}`;
 }
 
 function lambdaWorkload(blocks: ConfigBlock[], plan: StackPlan, block: ConfigBlock): Workload {

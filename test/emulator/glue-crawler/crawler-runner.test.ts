@@ -8,7 +8,8 @@ import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/c
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from '../emulator-harness.js';
+import { waitFor } from '../../deadline.js';
+import { startHarness, type Harness } from '../emulator-harness.js';
 
 const bucket = 'crawler-test';
 const database = 'sales_catalog';
@@ -31,6 +32,15 @@ async function defineCrawler(options: { name: string; path: string; tablePrefix:
     Name: options.name, Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: database, TablePrefix: options.tablePrefix,
     Targets: { S3Targets: [{ Path: options.path, Exclusions: options.exclusions }] },
     SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: options.deleteBehavior ?? 'LOG' },
+  }));
+}
+
+/** A crawler of a folder with data, whose catalog database does not exist: its crawls fail. */
+async function defineOrphanCrawler(name: string) {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `orphaned/${name}/sales_data.csv`, Body: rawCsv }));
+  await glue.send(new CreateCrawlerCommand({
+    Name: name, Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: 'missing_db',
+    Targets: { S3Targets: [{ Path: `s3://${bucket}/orphaned/${name}/` }] },
   }));
 }
 
@@ -121,50 +131,57 @@ describe('glue crawler', () => {
   });
 
   it('updates the table when the schema changes', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'raw/more_sales.csv', Body: 'order_id,quantity,channel\nO-9,2.5,web\n' }));
-    expect((await crawl('sales-raw')).LastCrawl!.Status).toBe('SUCCEEDED');
-    const { Table: table } = await glue.send(new GetTableCommand({ DatabaseName: database, Name: 'raw_raw' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'evolving/sales_data.csv', Body: rawCsv }));
+    await defineCrawler({ name: 'evolving', path: `s3://${bucket}/evolving/`, tablePrefix: '' });
+    expect((await crawl('evolving')).LastCrawl!.Status).toBe('SUCCEEDED');
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'evolving/more_sales.csv', Body: 'order_id,quantity,channel\nO-9,2.5,web\n' }));
+    expect((await crawl('evolving')).LastCrawl!.Status).toBe('SUCCEEDED');
+    const { Table: table } = await glue.send(new GetTableCommand({ DatabaseName: database, Name: 'evolving' }));
     expect(table!.StorageDescriptor!.Columns!.map(({ Name, Type }) => `${Name}:${Type}`)).toEqual([
       'order_id:string', 'order_date:string', 'customer_id:string', 'product_name:string',
       'quantity:double', 'unit_price:double', 'discount:double', 'channel:string',
     ]);
-    const { CrawlerMetricsList } = await glue.send(new GetCrawlerMetricsCommand({ CrawlerNameList: ['sales-raw'] }));
+    const { CrawlerMetricsList } = await glue.send(new GetCrawlerMetricsCommand({ CrawlerNameList: ['evolving'] }));
     expect(CrawlerMetricsList![0]).toMatchObject({ TablesCreated: 0, TablesUpdated: 1 });
   });
 
   it('reports a FAILED crawl with its error message when the database does not exist', async () => {
-    await glue.send(new CreateCrawlerCommand({
-      Name: 'orphan', Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: 'missing_db',
-      Targets: { S3Targets: [{ Path: `s3://${bucket}/raw/` }] },
-    }));
+    await defineOrphanCrawler('orphan');
     const crawler = await crawl('orphan');
     expect(crawler.LastCrawl).toMatchObject({ Status: 'FAILED' });
     expect(crawler.LastCrawl!.ErrorMessage).toBe('database missing_db does not exist in the Data Catalog: create it (aws_glue_catalog_database) before crawling');
   });
 
   it('shows crawl state in GetCrawlers and leaves crawlers never started as moto has them', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'listed/sales_data.csv', Body: rawCsv }));
+    await defineCrawler({ name: 'listed-ok', path: `s3://${bucket}/listed/`, tablePrefix: 'listed_' });
+    await crawl('listed-ok');
+    await defineOrphanCrawler('listed-failed');
+    await crawl('listed-failed');
     await glue.send(new CreateCrawlerCommand({
-      Name: 'idle', Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: database, Targets: { S3Targets: [{ Path: `s3://${bucket}/raw/` }] },
+      Name: 'listed-idle', Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: database, Targets: { S3Targets: [{ Path: `s3://${bucket}/listed/` }] },
     }));
     const { Crawlers } = await glue.send(new GetCrawlersCommand({}));
     const byName = Object.fromEntries(Crawlers!.map((crawler) => [crawler.Name, crawler]));
-    expect(byName['sales-raw']!.LastCrawl!.Status).toBe('SUCCEEDED');
-    expect(byName['orphan']!.LastCrawl!.Status).toBe('FAILED');
-    expect(byName['idle']).toMatchObject({ State: 'READY' });
-    expect(byName['idle']!.LastCrawl).toBeUndefined();
+    expect(byName['listed-ok']!.LastCrawl!.Status).toBe('SUCCEEDED');
+    expect(byName['listed-failed']!.LastCrawl!.Status).toBe('FAILED');
+    expect(byName['listed-idle']).toMatchObject({ State: 'READY' });
+    expect(byName['listed-idle']!.LastCrawl).toBeUndefined();
   });
 
   it('forgets the crawl history of a crawler deleted and created again', async () => {
-    await glue.send(new DeleteCrawlerCommand({ Name: 'orphan' }));
-    await expect(glue.send(new GetCrawlerCommand({ Name: 'orphan' }))).rejects.toBeInstanceOf(EntityNotFoundException);
+    await defineOrphanCrawler('recreated');
+    expect((await crawl('recreated')).LastCrawl!.Status).toBe('FAILED');
+    await glue.send(new DeleteCrawlerCommand({ Name: 'recreated' }));
+    await expect(glue.send(new GetCrawlerCommand({ Name: 'recreated' }))).rejects.toBeInstanceOf(EntityNotFoundException);
     await glue.send(new CreateCrawlerCommand({
-      Name: 'orphan', Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: database, Targets: { S3Targets: [{ Path: `s3://${bucket}/raw/` }] },
+      Name: 'recreated', Role: 'arn:aws:iam::123456789012:role/crawler', DatabaseName: database, Targets: { S3Targets: [{ Path: `s3://${bucket}/raw/` }] },
     }));
-    const { Crawler: recreated } = await glue.send(new GetCrawlerCommand({ Name: 'orphan' }));
+    const { Crawler: recreated } = await glue.send(new GetCrawlerCommand({ Name: 'recreated' }));
     expect(recreated).toMatchObject({ State: 'READY' });
     expect(recreated!.LastCrawl).toBeUndefined();
-    const { CrawlerMetricsList } = await glue.send(new GetCrawlerMetricsCommand({ CrawlerNameList: ['orphan'] }));
-    expect(CrawlerMetricsList).toEqual([expect.objectContaining({ CrawlerName: 'orphan', LastRuntimeSeconds: 0, MedianRuntimeSeconds: 0 })]);
+    const { CrawlerMetricsList } = await glue.send(new GetCrawlerMetricsCommand({ CrawlerNameList: ['recreated'] }));
+    expect(CrawlerMetricsList).toEqual([expect.objectContaining({ CrawlerName: 'recreated', LastRuntimeSeconds: 0, MedianRuntimeSeconds: 0 })]);
   });
 
   it('answers EntityNotFoundException for a crawler that does not exist', async () => {
@@ -173,16 +190,18 @@ describe('glue crawler', () => {
   });
 
   it('answers CrawlerRunningException to a start while the crawler runs', async () => {
+    await putParquet('contended/day=1/part-0.parquet');
+    await defineCrawler({ name: 'contended', path: `s3://${bucket}/contended/`, tablePrefix: '' });
     const results = await Promise.allSettled([
-      glue.send(new StartCrawlerCommand({ Name: 'sales-cleaned' })),
-      glue.send(new StartCrawlerCommand({ Name: 'sales-cleaned' })),
+      glue.send(new StartCrawlerCommand({ Name: 'contended' })),
+      glue.send(new StartCrawlerCommand({ Name: 'contended' })),
     ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
     expect(rejected.reason).toBeInstanceOf(CrawlerRunningException);
-    expect(rejected.reason.message).toBe('Crawler with name sales-cleaned has already started');
+    expect(rejected.reason.message).toBe('Crawler with name contended has already started');
     await waitFor('the crawl to end', async () => {
-      const { Crawler: crawler } = await glue.send(new GetCrawlerCommand({ Name: 'sales-cleaned' }));
+      const { Crawler: crawler } = await glue.send(new GetCrawlerCommand({ Name: 'contended' }));
       return crawler!.State === 'READY' ? crawler : undefined;
     });
   });

@@ -77,4 +77,24 @@ describe('csv schema inference', () => {
     expect(inferCsvSchema('a,b\n', { complete: true })).toBeUndefined();
     expect(inferCsvSchema('{"json": true}\n{"json": false}\n', { complete: true })).toBeUndefined();
   });
+
+  it('types a long run of digits in linear time: a 1 MiB sample of them takes milliseconds, not an hour', () => {
+    const digits = '7'.repeat(100_000);
+    // One near-miss of each numeric form, then a 1 MiB field of digits; the last sample record is complete.
+    const values = [`${digits}x`, `${digits}.5x`, `1e${digits}x`, `.${digits}x`, digits, '9'.repeat(1 << 20), `${'0'.repeat(1 << 19)}42`];
+    const sample = ['id,value,n', ...values.map((value, index) => `r${index},${value},${index}`)].join('\n');
+    const started = performance.now();
+    const schema = inferCsvSchema(sample, { complete: true });
+    const seconds = (performance.now() - started) / 1000;
+    expect(schema?.columns).toEqual([{ Name: 'id', Type: 'string' }, { Name: 'value', Type: 'string' }, { Name: 'n', Type: 'bigint' }]);
+    // Measured: 3 ms here; the backtracking form took 70 s on this sample (quadratic: 1.3 s at 20k digits).
+    expect(seconds).toBeLessThan(3);
+  });
+
+  it('types an integer by its value, not its length: leading zeros are allowed, past 64 bits it is a string', () => {
+    expect(csvValueType(`-${'0'.repeat(5000)}9223372036854775808`)).toBe('bigint');
+    expect(csvValueType(`+${'0'.repeat(5000)}9223372036854775807`)).toBe('bigint');
+    expect(csvValueType('9223372036854775808')).toBe('string');
+    expect(csvValueType('-9223372036854775809')).toBe('string');
+  });
 });

@@ -91,24 +91,28 @@ describe('COPY from S3 and UNLOAD to S3', () => {
   });
 
   it('fails a batch whose COPY names a missing mandatory object, and rolls back what came before it', async () => {
+    await harness.execute('CREATE TABLE rolled_back (id INT, label VARCHAR(40), happened_on DATE)');
     await put('csv/broken.manifest', manifest([{ url: `s3://${bucket}/csv/nowhere.csv`, mandatory: true }]));
     const load = await harness.batch([
-      "INSERT INTO events VALUES (99, 'before copy', NULL)",
-      `COPY events FROM 's3://${bucket}/csv/broken.manifest' ${role} CSV MANIFEST`,
+      "INSERT INTO rolled_back VALUES (99, 'before copy', NULL)",
+      `COPY rolled_back FROM 's3://${bucket}/csv/broken.manifest' ${role} CSV MANIFEST`,
     ]);
     expect(load.Status).toBe('FAILED');
     expect(load.Error).toContain(`s3://${bucket}/csv/nowhere.csv`);
-    expect(await rows('SELECT count(*) FROM events WHERE id = 99')).toEqual([[0]]);
+    expect(await rows('SELECT count(*) FROM rolled_back WHERE id = 99')).toEqual([[0]]);
   });
 
   it('rejects COPY options the emulator does not implement, naming them', async () => {
-    const copy = await harness.execute(`COPY events FROM 's3://${bucket}/csv/a.csv' ${role} JSON 'auto'`);
+    await harness.execute('CREATE TABLE json_target (id INT)');
+    const copy = await harness.execute(`COPY json_target FROM 's3://${bucket}/csv/a.csv' ${role} JSON 'auto'`);
     expect(copy.Status).toBe('FAILED');
     expect(copy.Error).toMatch(/COPY option JSON is not supported/);
   });
 
   it('unloads a query as one CSV object with a header, and refuses to overwrite without ALLOWOVERWRITE', async () => {
-    const unload = `UNLOAD ('SELECT id, label FROM events WHERE label <> ''plain'' ORDER BY id') TO 's3://${bucket}/exports/events_' ${role} FORMAT AS CSV HEADER PARALLEL OFF`;
+    await harness.execute('CREATE TABLE unloaded (id INT, label VARCHAR(40))');
+    await harness.execute("INSERT INTO unloaded VALUES (1, 'semi;colon'), (2, NULL), (3, 'plain')");
+    const unload = `UNLOAD ('SELECT id, label FROM unloaded WHERE label <> ''plain'' ORDER BY id') TO 's3://${bucket}/exports/events_' ${role} FORMAT AS CSV HEADER PARALLEL OFF`;
     const first = await harness.execute(unload);
     expect(first.Error).toBeUndefined();
     expect(first.ResultRows).toBe(1);
