@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataApiError } from './data-api-error.js';
 import { ACTIVE_STATUSES, type StatementExecutor, type StatementPart, type StatementRecord, type StatementTarget } from './statement-executor.js';
 
-type Request = Record<string, unknown>;
-type Response = Record<string, unknown>;
+export type Request = Record<string, unknown>;
+export type Response = Record<string, unknown>;
 
 export interface RedshiftDataApiOptions {
   /** Past this many statements in SUBMITTED/PICKED/STARTED, new ones fail with ActiveStatementsExceededException. */
@@ -47,7 +47,7 @@ function decodeToken<T>(token: unknown): T | undefined {
   }
 }
 
-/** The Data API's operations over statements kept in memory; statements run in the background, as on AWS. */
+/** The Data API's operations (one method each) over statements kept in memory; statements run in the background, as on AWS. */
 export class RedshiftDataApi {
   private readonly statements = new Map<string, StatementRecord>();
   private readonly running = new Set<Promise<void>>();
@@ -59,19 +59,6 @@ export class RedshiftDataApi {
     this.resultPageRows = options.resultPageRows ?? 1000;
   }
 
-  /** Dispatches one JSON 1.1 operation (`X-Amz-Target: RedshiftData.<operation>`). */
-  handle(operation: string, request: Request): Promise<Response> | Response {
-    switch (operation) {
-      case 'ExecuteStatement': return this.executeStatement(request);
-      case 'BatchExecuteStatement': return this.batchExecuteStatement(request);
-      case 'DescribeStatement': return this.describeStatement(request);
-      case 'GetStatementResult': return this.getStatementResult(request);
-      case 'ListStatements': return this.listStatements(request);
-      case 'CancelStatement': return this.cancelStatement(request);
-      default: throw new DataApiError('UnknownOperationException', `the emulated Redshift Data API does not implement ${operation}`);
-    }
-  }
-
   /** Cancels what still runs and waits for every statement to settle. */
   async stop(): Promise<void> {
     for (const statement of this.statements.values()) {
@@ -80,7 +67,7 @@ export class RedshiftDataApi {
     await Promise.allSettled(this.running);
   }
 
-  private executeStatement(request: Request): Response {
+  executeStatement(request: Request): Response {
     const sql = requiredString(request, 'Sql');
     const parameters = request.Parameters as SqlParameter[] | undefined;
     if (parameters !== undefined && (!Array.isArray(parameters) || parameters.some((parameter) => typeof parameter?.name !== 'string' || typeof parameter.value !== 'string'))) {
@@ -89,7 +76,7 @@ export class RedshiftDataApi {
     return this.submit({ request, sqls: [sql], isBatch: false, parameters });
   }
 
-  private batchExecuteStatement(request: Request): Response {
+  batchExecuteStatement(request: Request): Response {
     const sqls = request.Sqls;
     if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > MAX_BATCH_STATEMENTS || sqls.some((sql) => typeof sql !== 'string' || sql.trim() === '')) {
       throw new DataApiError('ValidationException', `Sqls must hold 1 to ${MAX_BATCH_STATEMENTS} non-empty SQL statements`);
@@ -144,14 +131,14 @@ export class RedshiftDataApi {
     const match = ID_PATTERN.exec(id);
     if (!match) throw new DataApiError('ValidationException', `Id ${id} is not a statement id: expected a UUID, optionally with a :<n> suffix for a statement of a batch`);
     const statement = this.statements.get(match[1]!);
-    if (!statement) throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
+    if (!statement) throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${id}`, { ResourceId: id });
     if (match[2] === undefined) return { statement, part: statement.isBatch ? undefined : statement.parts[0] };
     const part = statement.isBatch ? statement.parts[Number(match[2]) - 1] : undefined;
-    if (!part) throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
+    if (!part) throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${id}`, { ResourceId: id });
     return { statement, part };
   }
 
-  private describeStatement(request: Request): Response {
+  describeStatement(request: Request): Response {
     const { statement, part } = this.find(request);
     const described = part && statement.isBatch ? part : statement;
     const response: Response = {
@@ -177,11 +164,11 @@ export class RedshiftDataApi {
     return { ...response, QueryString: single.sql, HasResultSet: single.result !== undefined, ResultRows: single.resultRows, ResultSize: single.resultSize };
   }
 
-  private getStatementResult(request: Request): Response {
+  getStatementResult(request: Request): Response {
     const { statement, part } = this.find(request);
     if (!part) throw new DataApiError('ValidationException', `${statement.id} is a batch: ask for the result of one of its statements as ${statement.id}:<n>`);
     if (part.status !== 'FINISHED' || !part.result) {
-      throw new DataApiError('ResourceNotFoundException', `Query does not have result. Please check query status with DescribeStatement (status ${part.status}).`);
+      throw new DataApiError('ResourceNotFoundException', `Query does not have result. Please check query status with DescribeStatement (status ${part.status}).`, { ResourceId: part.id });
     }
     const token = decodeToken<{ id: string; offset: number }>(request.NextToken);
     if (token && token.id !== part.id) throw new DataApiError('ValidationException', 'NextToken belongs to another statement');
@@ -194,7 +181,7 @@ export class RedshiftDataApi {
     };
   }
 
-  private listStatements(request: Request): Response {
+  listStatements(request: Request): Response {
     const status = optionalString(request, 'Status') ?? 'ALL';
     const name = optionalString(request, 'StatementName');
     const maxResults = Number(request.MaxResults ?? MAX_LIST_RESULTS);
@@ -218,7 +205,7 @@ export class RedshiftDataApi {
     };
   }
 
-  private async cancelStatement(request: Request): Promise<Response> {
+  async cancelStatement(request: Request): Promise<Response> {
     const { statement } = this.find(request);
     if (!ACTIVE_STATUSES.includes(statement.status)) {
       throw new DataApiError('ValidationException', `Could not cancel a query that is already in ${statement.status} state.`);

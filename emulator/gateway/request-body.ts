@@ -1,0 +1,38 @@
+import type { IncomingMessage } from 'node:http';
+import { commonErrors } from './aws-api-error.js';
+
+/** The declared length of a request body, when the client sent one. */
+export function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length'];
+  return header === undefined ? undefined : Number(header);
+}
+
+/**
+ * Reads a whole request body into memory, refusing it past `limit` bytes: up front when Content-Length
+ * says so, else as soon as the bytes received pass the limit (a chunked upload has no length). Only
+ * bodies an own service answers, or the IAM hook asks for, are read this way; every other body streams
+ * to the control plane untouched.
+ */
+export function readRequestBody(req: IncomingMessage, limit: number, what: string): Promise<Buffer> {
+  const tooLarge = () => commonErrors.tooLarge(`the request body of ${what} is larger than the ${limit} bytes the emulator accepts for it (as AWS caps it): send a smaller request`);
+  const length = declaredLength(req);
+  if (length !== undefined && length > limit) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= limit) return void chunks.push(chunk);
+      // The rest is read and dropped, so the connection stays usable for the error answer.
+      req.off('data', onData);
+      req.resume();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

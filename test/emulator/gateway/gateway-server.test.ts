@@ -1,0 +1,160 @@
+import { InvokeCommand, LambdaClient, ResourceNotFoundException as LambdaNotFound } from '@aws-sdk/client-lambda';
+import { DescribeStatementCommand, ListTablesCommand, RedshiftDataClient, ResourceNotFoundException } from '@aws-sdk/client-redshift-data';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AwsApiError } from '../../../emulator/gateway/aws-api-error.js';
+import { GatewayServer, type Authorizer } from '../../../emulator/gateway/gateway-server.js';
+import type { GatewayCall, OperationInput, OwnService } from '../../../emulator/gateway/service-registry.js';
+import { DataApiError } from '../../../emulator/redshift/data-api-error.js';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const region = 'us-east-1';
+
+/** A stand-in for moto that records what reaches it. */
+interface Upstream {
+  url: string;
+  received: { method: string; url: string; headers: IncomingHttpHeaders; bytes: number }[];
+  close(): Promise<void>;
+}
+
+async function startUpstream(): Promise<Upstream> {
+  const received: Upstream['received'] = [];
+  const server: Server = createServer((req, res) => {
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+    req.on('end', () => {
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, bytes });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ from: 'moto', bytes }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+let upstream: Upstream;
+const gateways: GatewayServer[] = [];
+
+async function startGateway(services: OwnService[], options: { authorize?: Authorizer } = {}): Promise<string> {
+  const gateway = new GatewayServer({ port: 0, motoUrl: upstream.url, services, ...options });
+  gateways.push(gateway);
+  return gateway.start();
+}
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+});
+
+afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
+  upstream.received.length = 0;
+});
+
+afterAll(async () => upstream?.close());
+
+const dataApi = (operations: OwnService['operations']): OwnService => ({ model: 'redshift-data', others: 'not-implemented', operations });
+
+async function post(url: string, target: string, body: unknown) {
+  const response = await fetch(url, { method: 'POST', headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) });
+  return { status: response.status, headers: response.headers, body: await response.json() as Record<string, unknown> };
+}
+
+describe('the gateway', () => {
+  it('answers an own operation\'s error in AWS\'s JSON format: __type, message, the modeled members, x-amzn-errortype, the model\'s status', async () => {
+    const url = await startGateway([dataApi({
+      DescribeStatement: { serve: (input: OperationInput) => { throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${input.Id}`, { ResourceId: input.Id }); } },
+    })]);
+    const raw = await post(url, 'RedshiftData.DescribeStatement', { Id: 'abc' });
+    expect(raw.status).toBe(400);
+    expect(raw.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    expect(raw.body).toEqual({ __type: 'ResourceNotFoundException', message: 'Query does not exist: abc', Message: 'Query does not exist: abc', ResourceId: 'abc' });
+    const client = new RedshiftDataClient({ endpoint: url, region, credentials });
+    const error = await client.send(new DescribeStatementCommand({ Id: 'abc' })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+    expect(error).toMatchObject({ message: 'Query does not exist: abc', ResourceId: 'abc' });
+  });
+
+  it('answers operations the emulator lacks as not implemented, and names that are no operation as unknown, for a service it owns whole', async () => {
+    const url = await startGateway([dataApi({})]);
+    const client = new RedshiftDataClient({ endpoint: url, region, credentials });
+    await expect(client.send(new ListTablesCommand({ ClusterIdentifier: 'c', Database: 'dev' }))).rejects.toMatchObject({ name: 'NotImplementedException', $metadata: { httpStatusCode: 501 } });
+    const unknown = await post(url, 'RedshiftData.DropEverything', {});
+    expect(unknown).toMatchObject({ status: 400, body: { __type: 'UnknownOperationException' } });
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('routes REST operations by the model\'s method and path: labels, query, headers and a blob payload in, status code, headers and payload out', async () => {
+    const seen: OperationInput[] = [];
+    const url = await startGateway([{
+      model: 'lambda',
+      operations: {
+        Invoke: {
+          serve(input: OperationInput) {
+            seen.push(input);
+            return { StatusCode: 200, ExecutedVersion: '$LATEST', FunctionError: 'Unhandled', Payload: Buffer.from('{"errorType":"Error"}') };
+          },
+        },
+      },
+    }]);
+    const lambda = new LambdaClient({ endpoint: url, region, credentials });
+    const answer = await lambda.send(new InvokeCommand({
+      FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:loader', Qualifier: '$LATEST', LogType: 'None', Payload: Buffer.from('{"a":1}'),
+    }));
+    expect(seen).toEqual([{ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:loader', Qualifier: '$LATEST', LogType: 'None', Payload: Buffer.from('{"a":1}') }]);
+    expect(answer).toMatchObject({ StatusCode: 200, ExecutedVersion: '$LATEST', FunctionError: 'Unhandled' });
+    expect(Buffer.from(answer.Payload!).toString()).toBe('{"errorType":"Error"}');
+    // Other Lambda operations are moto's.
+    await fetch(`${url}/2015-03-31/functions/loader/configuration`);
+    expect(upstream.received.map((call) => call.url)).toEqual(['/2015-03-31/functions/loader/configuration']);
+  });
+
+  it('passes a control plane error of an own operation on with its status and members', async () => {
+    const missing = new LambdaNotFound({ message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope', Type: 'User', $metadata: { httpStatusCode: 404 } });
+    Object.assign(missing, { $metadata: { httpStatusCode: 404 } });
+    const url = await startGateway([{ model: 'lambda', operations: { Invoke: { serve: () => { throw missing; } } } }]);
+    const response = await fetch(`${url}/2015-03-31/functions/nope/invocations`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    expect(await response.json()).toMatchObject({ __type: 'ResourceNotFoundException', Type: 'User', Message: missing.message });
+  });
+
+  it('passes every other call to the control plane unchanged, body and headers', async () => {
+    const url = await startGateway([dataApi({})]);
+    const body = Buffer.alloc(3 * 1024 * 1024, 7);
+    const response = await fetch(`${url}/bucket/raw/key.csv?x-id=PutObject`, { method: 'PUT', body, headers: { 'x-amz-meta-kind': 'sales' } });
+    expect(await response.json()).toEqual({ from: 'moto', bytes: body.length });
+    expect(upstream.received).toMatchObject([{ method: 'PUT', url: '/bucket/raw/key.csv?x-id=PutObject', headers: { 'x-amz-meta-kind': 'sales' }, bytes: body.length }]);
+  });
+
+  it('refuses an own operation\'s body past its cap with 413 before serving it', async () => {
+    let served = 0;
+    const url = await startGateway([{ model: 'lambda', operations: { Invoke: { maxBodyBytes: 1024, serve: () => { served += 1; return { StatusCode: 200 }; } } } }]);
+    const response = await fetch(`${url}/2015-03-31/functions/f/invocations`, { method: 'POST', body: JSON.stringify({ big: 'x'.repeat(2048) }) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ __type: 'RequestEntityTooLargeException' });
+    expect(served).toBe(0);
+  });
+
+  it('asks the authorizer about every call, served or passed on, before anything happens', async () => {
+    const calls: GatewayCall['operation'][] = [];
+    const authorize: Authorizer = (call) => {
+      calls.push(call.operation);
+      if (call.path.startsWith('/secret-bucket') || call.operation?.name === 'DescribeStatement') {
+        throw new AwsApiError(call.operation ? 'AccessDeniedException' : 'AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized', { status: 403 });
+      }
+    };
+    const url = await startGateway([dataApi({ DescribeStatement: { serve: () => ({}) } })], { authorize });
+    const json = await post(url, 'RedshiftData.DescribeStatement', { Id: 'x' });
+    expect(json).toMatchObject({ status: 403, body: { __type: 'AccessDeniedException' } });
+    const s3 = await fetch(`${url}/secret-bucket/key`);
+    expect(s3.status).toBe(403);
+    expect(await s3.text()).toMatch(/<Error><Code>AccessDenied<\/Code><Message>User: .* is not authorized<\/Message>/);
+    expect(calls).toEqual([{ service: 'redshift-data', name: 'DescribeStatement' }, undefined]);
+    expect(upstream.received).toEqual([]);
+  });
+});
