@@ -1,8 +1,10 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Transform } from 'node:stream';
 import { AwsApiError, commonErrors, controlPlaneError } from './aws-api-error.js';
 import { decodeInput, encodeJsonError, encodeOutput, encodeXmlError, speaksJson, type WireResponse } from './aws-wire.js';
-import { readRequestBody } from './request-body.js';
+import { browserRequestRefusal } from './local-only.js';
+import { declaredLength, readRequestBody } from './request-body.js';
 import { ServiceRegistry, type GatewayCall, type OwnService, type ResolvedOperation } from './service-registry.js';
 
 /**
@@ -16,6 +18,8 @@ export interface GatewayLimits {
   ownBodyBytes: number;
   /** The largest body the authorizer may read of a call that passes to moto (then it is forwarded from memory). */
   inspectedBodyBytes: number;
+  /** The largest body streamed to moto: S3's limit on a single PUT (5 GB); nothing of it is held in memory. */
+  proxiedBodyBytes: number;
 }
 
 export interface GatewayOptions {
@@ -33,7 +37,7 @@ export interface GatewayOptions {
 /** Answered by the gateway itself, so `dev:status` can tell it from moto. */
 export const healthPath = '/_emulator/health';
 
-const defaultLimits: GatewayLimits = { ownBodyBytes: 10 * 1024 * 1024, inspectedBodyBytes: 10 * 1024 * 1024 };
+const defaultLimits: GatewayLimits = { ownBodyBytes: 10 * 1024 * 1024, inspectedBodyBytes: 10 * 1024 * 1024, proxiedBodyBytes: 5 * 1024 ** 3 };
 
 /** A request's body, read at most once, by whoever asks first (the authorizer or the operation). */
 class BufferedBody {
@@ -99,6 +103,12 @@ export class GatewayServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusal = browserRequestRefusal(req.headers);
+    if (refusal) {
+      req.resume();
+      this.options.log?.(`gateway: refused ${req.method} ${req.url}: ${refusal}`);
+      return send(res, errorResponse(undefined, new AwsApiError(speaksJson(req) ? 'AccessDeniedException' : 'AccessDenied', refusal, { status: 403 }), req));
+    }
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (url.pathname === healthPath) return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"status":"ok"}') });
     const method = req.method ?? 'GET';
@@ -127,24 +137,46 @@ export class GatewayServer {
     }
   }
 
-  /** Forwards a request unchanged (headers, body, signature) and streams the answer back. */
+  /**
+   * Forwards a request unchanged (headers, body, signature) and streams the answer back. A body nobody
+   * read streams through without being held: only its length is counted, against S3's upload limit.
+   */
   private async forward(req: IncomingMessage, res: ServerResponse, buffered: Promise<Buffer> | undefined): Promise<void> {
     const body = buffered ? await buffered : undefined;
+    const limit = this.limits.proxiedBodyBytes;
+    const tooLarge = () => new AwsApiError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed size: the emulator streams at most ${limit} bytes per request, as S3 takes at most 5 GB in one PUT (use a multipart upload)`, { status: 400 });
+    if (!body && (declaredLength(req) ?? 0) > limit) {
+      req.resume();
+      throw tooLarge();
+    }
     const baseUrl = this.options.motoUrl;
     await new Promise<void>((resolve, reject) => {
+      const fail = (error: AwsApiError) => {
+        if (res.headersSent) return reject(error);
+        send(res, errorResponse(undefined, error, req));
+        resolve();
+      };
       const upstream = request(new URL(req.url ?? '/', baseUrl), { method: req.method, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         answer.on('end', resolve);
         answer.on('error', reject);
       });
-      upstream.on('error', (error) => {
-        if (res.headersSent) return reject(error);
-        send(res, errorResponse(undefined, commonErrors.unavailable(`the emulator's control plane ${baseUrl} did not answer (${error.message}): is it running? see \`npm run dev:status\``), req));
-        resolve();
+      upstream.on('error', (error) => fail(commonErrors.unavailable(`the emulator's control plane ${baseUrl} did not answer (${error.message}): is it running? see \`npm run dev:status\``)));
+      if (body) return void upstream.end(body);
+      let received = 0;
+      const counted = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          callback(received > limit ? tooLarge() : null, chunk);
+        },
       });
-      if (body) upstream.end(body);
-      else req.pipe(upstream);
+      counted.on('error', (error: AwsApiError) => {
+        upstream.destroy();
+        req.resume();
+        fail(error);
+      });
+      req.pipe(counted).pipe(upstream);
     });
   }
 }

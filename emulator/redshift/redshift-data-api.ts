@@ -11,7 +11,18 @@ export interface RedshiftDataApiOptions {
   maxActiveStatements?: number;
   /** Records per GetStatementResult page (AWS pages by size, up to 100 MB). */
   resultPageRows?: number;
+  /** How long a finished statement and its result stay available (AWS: 24 hours). */
+  retentionMs?: number;
+  /**
+   * Bounds on what finished statements keep in memory, past which the oldest are forgotten before
+   * their retention ends (AWS keeps everything for 24 hours; a laptop cannot).
+   */
+  maxRetainedStatements?: number;
+  maxRetainedResultBytes?: number;
 }
+
+/** The Data API's limit on one SQL text ("Cannot process query string larger than 100kB"). */
+export const MAX_SQL_BYTES = 100 * 1024;
 
 const ID_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?::(\d+))?$/;
 const MAX_BATCH_STATEMENTS = 40;
@@ -34,6 +45,11 @@ function requiredString(request: Request, field: string): string {
   return value;
 }
 
+function sqlText(sql: string): string {
+  if (Buffer.byteLength(sql) > MAX_SQL_BYTES) throw new DataApiError('ValidationException', `Cannot process query string larger than 100kB: this one has ${Buffer.byteLength(sql)} bytes; load large data with COPY from S3`);
+  return sql;
+}
+
 function encodeToken(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64');
 }
@@ -47,16 +63,26 @@ function decodeToken<T>(token: unknown): T | undefined {
   }
 }
 
+function resultBytes(statement: StatementRecord): number {
+  return statement.parts.reduce((sum, part) => sum + part.resultSize, 0);
+}
+
 /** The Data API's operations (one method each) over statements kept in memory; statements run in the background, as on AWS. */
 export class RedshiftDataApi {
   private readonly statements = new Map<string, StatementRecord>();
   private readonly running = new Set<Promise<void>>();
   private readonly maxActiveStatements: number;
   private readonly resultPageRows: number;
+  private readonly retention: { ms: number; statements: number; resultBytes: number };
 
   constructor(private readonly executor: StatementExecutor, options: RedshiftDataApiOptions = {}) {
     this.maxActiveStatements = options.maxActiveStatements ?? 500;
     this.resultPageRows = options.resultPageRows ?? 1000;
+    this.retention = {
+      ms: options.retentionMs ?? 24 * 60 * 60 * 1000,
+      statements: options.maxRetainedStatements ?? 10_000,
+      resultBytes: options.maxRetainedResultBytes ?? 1024 ** 3,
+    };
   }
 
   /** Cancels what still runs and waits for every statement to settle. */
@@ -68,7 +94,7 @@ export class RedshiftDataApi {
   }
 
   executeStatement(request: Request): Response {
-    const sql = requiredString(request, 'Sql');
+    const sql = sqlText(requiredString(request, 'Sql'));
     const parameters = request.Parameters as SqlParameter[] | undefined;
     if (parameters !== undefined && (!Array.isArray(parameters) || parameters.some((parameter) => typeof parameter?.name !== 'string' || typeof parameter.value !== 'string'))) {
       throw new DataApiError('ValidationException', 'Parameters must be a list of {name, value} with string values');
@@ -81,7 +107,7 @@ export class RedshiftDataApi {
     if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > MAX_BATCH_STATEMENTS || sqls.some((sql) => typeof sql !== 'string' || sql.trim() === '')) {
       throw new DataApiError('ValidationException', `Sqls must hold 1 to ${MAX_BATCH_STATEMENTS} non-empty SQL statements`);
     }
-    return this.submit({ request, sqls: sqls as string[], isBatch: true });
+    return this.submit({ request, sqls: (sqls as string[]).map(sqlText), isBatch: true });
   }
 
   private submit(options: { request: Request; sqls: string[]; isBatch: boolean; parameters?: SqlParameter[] }): Response {
@@ -90,6 +116,7 @@ export class RedshiftDataApi {
     if (active >= this.maxActiveStatements) {
       throw new DataApiError('ActiveStatementsExceededException', `Active statements exceeded the allowed quota (${this.maxActiveStatements}): wait for running statements to finish`);
     }
+    this.evictFinished();
     const id = randomUUID();
     const now = new Date();
     const parts: StatementPart[] = options.sqls.map((sql, index) => ({
@@ -107,6 +134,23 @@ export class RedshiftDataApi {
       Id: id, CreatedAt: epochSeconds(now), Database: target.database, ClusterIdentifier: target.clusterIdentifier,
       WorkgroupName: target.workgroupName, DbUser: target.dbUser, SecretArn: target.secretArn,
     };
+  }
+
+  /**
+   * Forgets finished statements past their retention, then the oldest finished ones while more are
+   * kept than the bounds allow. The map iterates in submission order, so the oldest come first.
+   */
+  private evictFinished(): void {
+    const finished = [...this.statements.values()].filter((statement) => !ACTIVE_STATUSES.includes(statement.status));
+    const expired = Date.now() - this.retention.ms;
+    let count = this.statements.size;
+    let bytes = finished.reduce((sum, statement) => sum + resultBytes(statement), 0);
+    for (const statement of finished) {
+      if (statement.updatedAt.getTime() > expired && count < this.retention.statements && bytes <= this.retention.resultBytes) break;
+      this.statements.delete(statement.id);
+      count -= 1;
+      bytes -= resultBytes(statement);
+    }
   }
 
   private target(request: Request): StatementTarget {

@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DatabasePools } from '../postgres/database-pools.js';
 import type { PostgresEngine } from '../postgres/postgres-engine.js';
 import { RedshiftDataApi, type RedshiftDataApiOptions } from './redshift-data-api.js';
+import { awsResultLimits, type ResultLimits } from './result-limits.js';
 import { StatementExecutor } from './statement-executor.js';
 
 export interface RedshiftWarehouseOptions extends RedshiftDataApiOptions {
@@ -9,6 +10,8 @@ export interface RedshiftWarehouseOptions extends RedshiftDataApiOptions {
   /** Where COPY and UNLOAD read and write S3 (the moto server). */
   s3Endpoint: string;
   region: string;
+  /** The Data API's limits on results; AWS's unless a test needs smaller ones. */
+  resultLimits?: ResultLimits;
 }
 
 export interface RedshiftWarehouse {
@@ -25,7 +28,7 @@ export function openRedshiftWarehouse(options: RedshiftWarehouseOptions): Redshi
     endpoint: options.s3Endpoint, region: options.region, forcePathStyle: true,
     credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
   });
-  const api = new RedshiftDataApi(new StatementExecutor(pools, s3), options);
+  const api = new RedshiftDataApi(new StatementExecutor(pools, s3, options.resultLimits ?? awsResultLimits), options);
   return {
     api,
     async stop() {

@@ -4,9 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsApiError } from '../../../emulator/gateway/aws-api-error.js';
-import { GatewayServer, type Authorizer } from '../../../emulator/gateway/gateway-server.js';
+import { GatewayServer, type Authorizer, type GatewayOptions } from '../../../emulator/gateway/gateway-server.js';
 import type { GatewayCall, OperationInput, OwnService } from '../../../emulator/gateway/service-registry.js';
 import { DataApiError } from '../../../emulator/redshift/data-api-error.js';
+import { rawRequest } from '../http-request.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -39,7 +40,7 @@ async function startUpstream(): Promise<Upstream> {
 let upstream: Upstream;
 const gateways: GatewayServer[] = [];
 
-async function startGateway(services: OwnService[], options: { authorize?: Authorizer } = {}): Promise<string> {
+async function startGateway(services: OwnService[], options: { authorize?: Authorizer; limits?: GatewayOptions['limits'] } = {}): Promise<string> {
   const gateway = new GatewayServer({ port: 0, motoUrl: upstream.url, services, ...options });
   gateways.push(gateway);
   return gateway.start();
@@ -156,5 +157,96 @@ describe('the gateway', () => {
     expect(await s3.text()).toMatch(/<Error><Code>AccessDenied<\/Code><Message>User: .* is not authorized<\/Message>/);
     expect(calls).toEqual([{ service: 'redshift-data', name: 'DescribeStatement' }, undefined]);
     expect(upstream.received).toEqual([]);
+  });
+});
+
+describe('the gateway, to web pages', () => {
+  const served: string[] = [];
+  const recording = () => dataApi({ ExecuteStatement: { serve: (input: OperationInput) => { served.push(String(input.Sql)); return { Id: '00000000-0000-4000-8000-000000000000' }; } } });
+
+  it('refuses a CORS preflight from a foreign origin, with no CORS header, and passes nothing on', async () => {
+    const url = await startGateway([recording()]);
+    const answer = await rawRequest(`${url}/bucket/key`, {
+      method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'PUT' },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatch(/<Code>AccessDenied<\/Code><Message>the emulator refuses requests from web pages: this one carries Origin: http:\/\/evil.example/);
+    expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('refuses a POST from a foreign origin in the service\'s own error format, before serving it', async () => {
+    const url = await startGateway([recording()]);
+    const answer = await rawRequest(url, {
+      method: 'POST', body: '{"Sql":"DROP TABLE sales"}',
+      headers: { origin: 'http://evil.example', 'x-amz-target': 'RedshiftData.ExecuteStatement', 'content-type': 'application/x-amz-json-1.1' },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.headers['x-amzn-errortype']).toBe('AccessDeniedException');
+    expect(JSON.parse(answer.body)).toMatchObject({ __type: 'AccessDeniedException' });
+    expect(served).toEqual([]);
+  });
+
+  it('refuses a request addressed to a foreign Host (DNS rebinding) and one a page sent without Origin', async () => {
+    const url = await startGateway([recording()]);
+    const rebound = await rawRequest(`${url}/bucket/key`, { headers: { host: 'evil.example:4566' } });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toMatch(/Host evil.example:4566 is refused/);
+    const image = await rawRequest(`${url}/?Action=DeleteQueue&QueueUrl=q`, { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' } });
+    expect(image.status).toBe(403);
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('answers this machine\'s names: 127.0.0.1, localhost and its subdomains, [::1], and an address typed by the user', async () => {
+    const url = await startGateway([recording()]);
+    const port = new URL(url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `bucket.localhost:${port}`, `[::1]:${port}`]) {
+      expect((await rawRequest(`${url}/bucket/key`, { headers: { host } })).status).toBe(200);
+    }
+    expect((await rawRequest(`${url}/bucket/key`, { headers: { 'sec-fetch-site': 'none' } })).status).toBe(200);
+  });
+});
+
+describe('the gateway, to large bodies', () => {
+  it('streams a large upload to the control plane without holding it in memory', async () => {
+    const url = await startGateway([dataApi({})]);
+    const chunk = Buffer.alloc(1024 * 1024, 1);
+    const total = 256;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === total) return controller.close();
+        sent += 1;
+        controller.enqueue(chunk);
+      },
+    });
+    const memory = () => process.memoryUsage().arrayBuffers;
+    const before = memory();
+    let peak = before;
+    const sampler = setInterval(() => { peak = Math.max(peak, memory()); }, 5);
+    try {
+      const response = await fetch(`${url}/bucket/big.bin`, { method: 'PUT', body, duplex: 'half' } as RequestInit);
+      expect(await response.json()).toEqual({ from: 'moto', bytes: total * chunk.length });
+    } finally {
+      clearInterval(sampler);
+    }
+    // A buffering proxy would hold all 256 MiB at once.
+    expect(peak - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('refuses a streamed body past the cap, by its declared length before forwarding or by counting a chunked one', async () => {
+    const url = await startGateway([dataApi({})], { limits: { proxiedBodyBytes: 1024 * 1024 } });
+    const declared = await rawRequest(`${url}/bucket/declared.bin`, { method: 'PUT', body: Buffer.alloc(2 * 1024 * 1024) });
+    expect(declared.status).toBe(400);
+    expect(declared.body).toMatch(/<Code>EntityTooLarge<\/Code>/);
+    expect(upstream.received).toEqual([]);
+    let sent = 0;
+    const chunked = await fetch(`${url}/bucket/chunked.bin`, {
+      method: 'PUT', duplex: 'half',
+      body: new ReadableStream<Uint8Array>({ pull(controller) { if (sent++ === 8) controller.close(); else controller.enqueue(Buffer.alloc(256 * 1024)); } }),
+    } as RequestInit);
+    expect(chunked.status).toBe(400);
+    expect(await chunked.text()).toMatch(/<Code>EntityTooLarge<\/Code>/);
+    expect(upstream.received.filter((call) => call.bytes >= 2 * 1024 * 1024)).toEqual([]);
   });
 });

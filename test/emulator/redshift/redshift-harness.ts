@@ -12,7 +12,7 @@ import { startMoto, type MotoServer } from '../../../emulator/moto/moto-server.j
 import { startPostgresEngine, type PostgresEngine } from '../../../emulator/postgres/postgres-engine.js';
 import { GatewayServer } from '../../../emulator/gateway/gateway-server.js';
 import { redshiftDataService } from '../../../emulator/gateway/services/redshift-data-service.js';
-import { openRedshiftWarehouse } from '../../../emulator/redshift/redshift-warehouse.js';
+import { openRedshiftWarehouse, type RedshiftWarehouseOptions } from '../../../emulator/redshift/redshift-warehouse.js';
 
 /** The machine's Postgres when the environment names one (CI runs the suite against both engines). */
 export const postgresUrl = process.env.PG_URL ?? process.env.DATABASE_URL;
@@ -38,16 +38,19 @@ export interface RedshiftHarness {
   close(): Promise<void>;
 }
 
-export async function startRedshiftHarness(options: { withMoto?: boolean; resultPageRows?: number; maxActiveStatements?: number } = {}): Promise<RedshiftHarness> {
+export type RedshiftHarnessOptions = { withMoto?: boolean } & Pick<RedshiftWarehouseOptions, 'resultPageRows' | 'maxActiveStatements' | 'maxRetainedStatements' | 'maxRetainedResultBytes' | 'resultLimits'>;
+
+export async function startRedshiftHarness(options: RedshiftHarnessOptions = {}): Promise<RedshiftHarness> {
   const stateDir = mkdtempSync(join(tmpdir(), 'sdp-redshift-'));
   // Run as root, the embedded Postgres runs as an unprivileged user that must be able to enter this folder.
   chmodSync(stateDir, 0o711);
   const engine = await startPostgresEngine({ url: postgresUrl, stateDir: join(stateDir, 'postgres') });
   let moto: MotoServer | undefined;
   if (options.withMoto) moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
+  const { resultPageRows, maxActiveStatements, maxRetainedStatements, maxRetainedResultBytes, resultLimits } = options;
   const warehouse = openRedshiftWarehouse({
     engine, s3Endpoint: moto?.endpoint ?? 'http://127.0.0.1:9', region,
-    resultPageRows: options.resultPageRows, maxActiveStatements: options.maxActiveStatements,
+    resultPageRows, maxActiveStatements, maxRetainedStatements, maxRetainedResultBytes, resultLimits,
   });
   // The Data API reached the way every client reaches it: through the emulator's gateway.
   const gateway = new GatewayServer({ port: 0, motoUrl: moto?.endpoint ?? 'http://127.0.0.1:9', services: [redshiftDataService(warehouse.api)] });
