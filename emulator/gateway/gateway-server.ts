@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Transform } from 'node:stream';
 import { AwsApiError, commonErrors, controlPlaneError } from './aws-api-error.js';
 import { decodeInput, encodeJsonError, encodeOutput, encodeXmlError, speaksJson, type WireResponse } from './aws-wire.js';
+import { assertConformingError, assertConformingOutput, assertValidRequest, ConformanceError } from './conformance.js';
 import { browserRequestRefusal } from './local-only.js';
 import { declaredLength, readRequestBody } from './request-body.js';
 import { ServiceRegistry, type GatewayCall, type OwnService, type ResolvedOperation } from './service-registry.js';
@@ -113,7 +114,7 @@ export class GatewayServer {
     if (url.pathname === healthPath) return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"status":"ok"}') });
     const method = req.method ?? 'GET';
     const resolved = this.registry.resolve({ method, path: url.pathname, headers: req.headers });
-    const what = resolved ? `${resolved.model.metadata.serviceId} ${resolved.operation.name}` : `${method} ${url.pathname}`;
+    const what = resolved ? resolved.operation.name : `${method} ${url.pathname}`;
     const body = new BufferedBody(req, resolved ? resolved.handler.maxBodyBytes ?? this.limits.ownBodyBytes : this.limits.inspectedBodyBytes, what);
     const call: GatewayCall = {
       method, path: url.pathname, query: url.searchParams, headers: req.headers,
@@ -124,16 +125,41 @@ export class GatewayServer {
       await this.options.authorize?.(call);
       if (!resolved) return await this.forward(req, res, body.taken());
       const input = decodeInput(resolved, { query: call.query, headers: call.headers, body: await body.get() });
+      assertValidRequest(resolved, input);
       const handler = resolved.handler;
       if ('observe' in handler) {
         await handler.observe(input, call);
         return await this.forward(req, res, body.taken());
       }
-      send(res, encodeOutput(resolved, await handler.serve(input, call)).response);
+      send(res, await this.serve(resolved, () => handler.serve(input, call)));
     } catch (error) {
       const apiError = error instanceof AwsApiError ? error : controlPlaneError(error);
       if (!apiError) throw error;
       send(res, errorResponse(resolved, apiError, req));
+    }
+  }
+
+  /**
+   * Runs an own operation and encodes its answer, holding the output, or the error it raised, against
+   * the operation's model: a mismatch is the emulator's bug, answered as InternalFailure and logged.
+   */
+  private async serve(resolved: ResolvedOperation, work: () => unknown): Promise<WireResponse> {
+    try {
+      let outcome: unknown;
+      try {
+        outcome = await work();
+      } catch (error) {
+        if (!(error instanceof AwsApiError)) throw error;
+        assertConformingError(resolved, error);
+        return encodeJsonError(resolved.model, error);
+      }
+      const { response, wire } = encodeOutput(resolved, outcome);
+      assertConformingOutput(resolved, wire);
+      return response;
+    } catch (error) {
+      if (!(error instanceof ConformanceError)) throw error;
+      this.options.log?.(`gateway: ${error.message}`);
+      return encodeJsonError(resolved.model, commonErrors.internal(error.message, error));
     }
   }
 

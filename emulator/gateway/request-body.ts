@@ -13,8 +13,9 @@ export function declaredLength(req: IncomingMessage): number | undefined {
  * bodies an own service answers, or the IAM hook asks for, are read this way; every other body streams
  * to the control plane untouched.
  */
-export function readRequestBody(req: IncomingMessage, limit: number, what: string): Promise<Buffer> {
-  const tooLarge = () => commonErrors.tooLarge(`the request body of ${what} is larger than the ${limit} bytes the emulator accepts for it (as AWS caps it): send a smaller request`);
+export function readRequestBody(req: IncomingMessage, limit: number, operation: string): Promise<Buffer> {
+  // AWS's own wording, as Lambda answers an oversized Invoke.
+  const tooLarge = () => commonErrors.tooLarge(`Request must be smaller than ${limit} bytes for the ${operation} operation`);
   const length = declaredLength(req);
   if (length !== undefined && length > limit) {
     req.resume();

@@ -4,6 +4,14 @@ import { adoptDatabase, asSessionRole, ensureSessionRole, SESSION_ROLE, sessionP
 
 const DUPLICATE_DATABASE = '42P04';
 
+export interface DatabasePoolsOptions {
+  /** Defaults of every session (search path, time zone). */
+  sessionSettings?: Record<string, string>;
+  /** Run as the admin in each database before its first session (functions the sessions rely on). */
+  prepareDatabase?: (admin: pg.Client) => Promise<void>;
+  maxConnections?: number;
+}
+
 /**
  * One connection pool per database of an engine, connected as the session role (never as the
  * engine's superuser); a database is created, owned by that role, the first time it is asked for.
@@ -13,7 +21,7 @@ export class DatabasePools {
   private readonly password: string;
   private role: Promise<void> | undefined;
 
-  constructor(private readonly engine: PostgresEngine, private readonly maxConnections = 10) {
+  constructor(private readonly engine: PostgresEngine, private readonly options: DatabasePoolsOptions = {}) {
     this.password = sessionPassword(engine.url(engine.adminDatabase));
   }
 
@@ -35,14 +43,15 @@ export class DatabasePools {
 
   private async open(database: string): Promise<pg.Pool> {
     await this.asAdmin(this.engine.adminDatabase, async (admin) => {
-      this.role ??= ensureSessionRole(admin, this.password).catch((error) => {
+      this.role ??= ensureSessionRole(admin, { password: this.password, settings: this.options.sessionSettings ?? {} }).catch((error) => {
         this.role = undefined;
         throw error;
       });
       await this.role;
       await this.ensureDatabase(admin, database);
     });
-    const pool = new pg.Pool({ connectionString: asSessionRole(this.engine.url(database), this.password), max: this.maxConnections });
+    if (this.options.prepareDatabase) await this.asAdmin(database, this.options.prepareDatabase);
+    const pool = new pg.Pool({ connectionString: asSessionRole(this.engine.url(database), this.password), max: this.options.maxConnections ?? 10 });
     // A connection ended by the server (e.g. the engine stopping) must not crash the emulator.
     pool.on('error', () => undefined);
     return pool;

@@ -30,14 +30,20 @@ export function asSessionRole(url: string, password: string): string {
   return session.toString();
 }
 
-/** Creates the session role, or resets its attributes and password, on the admin connection. */
-export async function ensureSessionRole(admin: pg.ClientBase, password: string): Promise<void> {
+/**
+ * Creates the session role, or resets its attributes and password, on the admin connection, and gives
+ * it the session settings (its defaults, which `DISCARD ALL` between statements returns to).
+ */
+export async function ensureSessionRole(admin: pg.ClientBase, options: { password: string; settings: Record<string, string> }): Promise<void> {
+  const { password } = options;
   const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD ${admin.escapeLiteral(password)}`;
   await admin.query(`CREATE ROLE ${SESSION_ROLE} ${attributes}`).catch(async (error: { code?: string }) => {
     // Two emulators starting together both try to create it; the catalog answers the second with a unique violation.
     if (error.code !== DUPLICATE_OBJECT && error.code !== UNIQUE_VIOLATION) throw error;
     await admin.query(`ALTER ROLE ${SESSION_ROLE} ${attributes}`);
   });
+  // The values are the emulator's own constants, written as SET takes them (a list, or one literal).
+  for (const [name, value] of Object.entries(options.settings)) await admin.query(`ALTER ROLE ${SESSION_ROLE} SET ${name} = ${value.includes(',') ? value : admin.escapeLiteral(value)}`);
 }
 
 /**

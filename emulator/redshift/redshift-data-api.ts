@@ -243,7 +243,7 @@ export class RedshiftDataApi {
         Id: statement.id, Status: statement.status, StatementName: statement.name, IsBatchStatement: statement.isBatch,
         ...(statement.isBatch ? { QueryStrings: statement.parts.map((part) => part.sql) } : { QueryString: statement.parts[0]!.sql }),
         CreatedAt: epochSeconds(statement.createdAt), UpdatedAt: epochSeconds(statement.updatedAt),
-        SecretArn: statement.target.secretArn, QueryParameters: statement.parameters, Database: statement.target.database,
+        SecretArn: statement.target.secretArn, QueryParameters: statement.parameters,
       })),
       NextToken: offset + pageSize < matching.length ? encodeToken({ offset: offset + pageSize }) : undefined,
     };

@@ -1,3 +1,4 @@
+import { COMPAT_SCHEMA } from './redshift-functions.js';
 import { isSymbol, isWord, tokenize, type Token, SqlSyntaxError } from './sql-tokens.js';
 
 /**
@@ -6,7 +7,8 @@ import { isSymbol, isWord, tokenize, type Token, SqlSyntaxError } from './sql-to
  * only tune storage on Redshift, so on Postgres they are dropped; IDENTITY(seed, step) becomes a
  * Postgres identity column. GETDATE() and SYSDATE return a TIMESTAMP without time zone at second
  * precision on Redshift, which is LOCALTIMESTAMP(0) on Postgres (now() would be a timestamptz and
- * print an offset in results). NVL is COALESCE.
+ * print an offset in results). NVL is COALESCE. EXTRACT, DATEADD and DATEDIFF call the Redshift
+ * versions of redshift-functions.ts, their date part quoted (Postgres would read a bare `month` as a column).
  */
 export function translateRedshiftSql(sql: string): string {
   const tokens = tokenize(sql);
@@ -28,6 +30,8 @@ export function translateRedshiftSql(sql: string): string {
       output.push('LOCALTIMESTAMP(0)');
     } else if (isWord(token, 'NVL') && isSymbol(tokens[following], '(')) {
       output.push('COALESCE');
+    } else if (isWord(token, 'EXTRACT', 'DATEADD', 'DATEDIFF') && isSymbol(tokens[following], '(')) {
+      index = translateDatePartCall({ tokens, around, index, output });
     } else if (isCreate) {
       index = translateTableAttribute({ tokens, around, index, output });
     } else {
@@ -57,6 +61,33 @@ function meaningfulNeighbours(tokens: Token[]): Neighbours {
     next: (from) => (from >= tokens.length ? tokens.length : next[Math.max(from, 0)]!),
     previous: (from) => (from < 0 ? -1 : previous[Math.min(from, tokens.length - 1)]!),
   };
+}
+
+const datePartFunctions: Record<string, { name: string; separator: (token: Token | undefined) => boolean }> = {
+  EXTRACT: { name: 'extract_part', separator: (token) => isWord(token, 'FROM') },
+  DATEADD: { name: 'dateadd', separator: (token) => isSymbol(token, ',') },
+  DATEDIFF: { name: 'datediff', separator: (token) => isSymbol(token, ',') },
+};
+
+/**
+ * `EXTRACT(month FROM x)` → `redshift_compat.extract_part('month', x)`, `DATEADD(day, 1, x)` →
+ * `redshift_compat.dateadd('day', 1, x)`; anything else that starts alike is left as written.
+ * Returns the index of the last token consumed.
+ */
+function translateDatePartCall(options: { tokens: Token[]; around: Neighbours; index: number; output: string[] }): number {
+  const { tokens, around, index, output } = options;
+  const call = datePartFunctions[tokens[index]!.text.toUpperCase()]!;
+  const open = around.next(index + 1);
+  const part = around.next(open + 1);
+  const separator = around.next(part + 1);
+  const partToken = tokens[part];
+  if (!(partToken?.kind === 'word' || partToken?.kind === 'string') || !call.separator(tokens[separator])) {
+    output.push(tokens[index]!.text);
+    return index;
+  }
+  const quotedPart = partToken.kind === 'string' ? partToken.text : `'${partToken.text.toLowerCase()}'`;
+  output.push(`${COMPAT_SCHEMA}.${call.name}(${quotedPart},`);
+  return separator;
 }
 
 /** Handles one word of a CREATE statement; returns the index of the last token it consumed. */

@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DatabasePools } from '../postgres/database-pools.js';
 import type { PostgresEngine } from '../postgres/postgres-engine.js';
 import { RedshiftDataApi, type RedshiftDataApiOptions } from './redshift-data-api.js';
+import { installRedshiftFunctions, redshiftSessionSettings } from './redshift-functions.js';
 import { awsResultLimits, type ResultLimits } from './result-limits.js';
 import { StatementExecutor } from './statement-executor.js';
 
@@ -23,7 +24,7 @@ export interface RedshiftWarehouse {
 
 /** The Redshift stand-in: Data API statements run on the Postgres engine; COPY and UNLOAD use the control plane's S3. */
 export function openRedshiftWarehouse(options: RedshiftWarehouseOptions): RedshiftWarehouse {
-  const pools = new DatabasePools(options.engine);
+  const pools = new DatabasePools(options.engine, { sessionSettings: redshiftSessionSettings, prepareDatabase: installRedshiftFunctions });
   const s3 = new S3Client({
     endpoint: options.s3Endpoint, region: options.region, forcePathStyle: true,
     credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },

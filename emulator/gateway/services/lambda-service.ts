@@ -70,8 +70,9 @@ export function lambdaService(options: LambdaServiceOptions): OwnService {
             // Lambda checks the function exists before it accepts an event or a dry run.
             await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
             if (invocationType === 'DryRun') return { StatusCode: 204 };
-            if (Buffer.from((input.Payload as Buffer | undefined) ?? []).length > asyncPayloadBytes) {
-              throw new AwsApiError('RequestEntityTooLargeException', `Request must be smaller than ${asyncPayloadBytes} bytes for the InvokeAsync operation`, { status: 413 });
+            const size = Buffer.from((input.Payload as Buffer | undefined) ?? []).length;
+            if (size > asyncPayloadBytes) {
+              throw new AwsApiError('RequestEntityTooLargeException', `${size} byte payload is too large for the Event invocation type (limit ${asyncPayloadBytes} bytes)`, { status: 413 });
             }
             options.asyncInvoker.invoke(functionName, event);
             return { StatusCode: 202 };

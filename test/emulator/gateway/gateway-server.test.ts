@@ -69,15 +69,16 @@ describe('the gateway', () => {
     const url = await startGateway([dataApi({
       DescribeStatement: { serve: (input: OperationInput) => { throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${input.Id}`, { ResourceId: input.Id }); } },
     })]);
-    const raw = await post(url, 'RedshiftData.DescribeStatement', { Id: 'abc' });
+    const id = '00000000-0000-4000-8000-000000000abc';
+    const raw = await post(url, 'RedshiftData.DescribeStatement', { Id: id });
     expect(raw.status).toBe(400);
     expect(raw.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
     expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.1');
-    expect(raw.body).toEqual({ __type: 'ResourceNotFoundException', message: 'Query does not exist: abc', Message: 'Query does not exist: abc', ResourceId: 'abc' });
+    expect(raw.body).toEqual({ __type: 'ResourceNotFoundException', message: `Query does not exist: ${id}`, Message: `Query does not exist: ${id}`, ResourceId: id });
     const client = new RedshiftDataClient({ endpoint: url, region, credentials });
-    const error = await client.send(new DescribeStatementCommand({ Id: 'abc' })).catch((caught: unknown) => caught);
+    const error = await client.send(new DescribeStatementCommand({ Id: id })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
-    expect(error).toMatchObject({ message: 'Query does not exist: abc', ResourceId: 'abc' });
+    expect(error).toMatchObject({ message: `Query does not exist: ${id}`, ResourceId: id });
   });
 
   it('answers operations the emulator lacks as not implemented, and names that are no operation as unknown, for a service it owns whole', async () => {

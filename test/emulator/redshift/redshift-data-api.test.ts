@@ -67,7 +67,7 @@ describe('Redshift Data API on Postgres', () => {
   });
 
   it('fails a statement whose parameter is missing, naming it', async () => {
-    const described = await harness.execute('SELECT :missing', []);
+    const described = await harness.execute('SELECT :missing');
     expect(described.Status).toBe('FAILED');
     expect(described.Error).toMatch(/:missing/);
   });
