@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { AsyncInvoker } from '../events/async-invoker.js';
 import { EventDispatcher } from '../events/event-dispatcher.js';
 import { GatewayServer } from '../gateway/gateway-server.js';
+import { glueService } from '../gateway/services/glue-service.js';
+import { lambdaService } from '../gateway/services/lambda-service.js';
+import { redshiftDataService } from '../gateway/services/redshift-data-service.js';
 import { CrawlerRunner } from '../glue-crawler/crawler-runner.js';
 import { GlueRunner } from '../glue-runner/glue-runner.js';
 import { IamAuthorizer } from '../iam/iam-authorizer.js';
@@ -11,7 +14,7 @@ import { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
 import { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
 import { LambdaRuntime } from '../lambda-runtime/lambda-runtime.js';
 import { startPostgresEngine, type PostgresEngine } from '../postgres/postgres-engine.js';
-import { startRedshiftDataApi, type RedshiftDataServer } from '../redshift/redshift-data-server.js';
+import { openRedshiftWarehouse, type RedshiftWarehouse } from '../redshift/redshift-warehouse.js';
 
 export interface EmulatorServicesConfig {
   stateDir: string;
@@ -32,7 +35,6 @@ export interface EmulatorServicesConfig {
 
 export interface EmulatorServices {
   gatewayUrl: string;
-  redshiftDataUrl: string;
   glue: GlueRunner;
   asyncInvoker: AsyncInvoker;
   invoker: FunctionInvoker;
@@ -65,14 +67,18 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
   });
   const crawlers = new CrawlerRunner({ controlPlane, events, log: config.log });
   const gateway = new GatewayServer({
-    port: config.gatewayPort, motoUrl: config.motoUrl, redshiftDataUrl: warehouse.dataApi.endpoint,
-    glue, crawlers, invoker, asyncInvoker, codeStore, authorizer, log: config.log,
+    port: config.gatewayPort, motoUrl: config.motoUrl, authorizer, log: config.log,
+    services: [
+      glueService(glue, crawlers),
+      lambdaService({ invoker, asyncInvoker, codeStore, controlPlane }),
+      redshiftDataService(warehouse.dataApi.api),
+    ],
   });
   const gatewayUrl = await gateway.start();
   const runtime = new LambdaRuntime({ controlPlane, invoker, log: config.log, roleSessions, pollEndpoint: gatewayTarget });
   await runtime.start();
   return {
-    gatewayUrl, redshiftDataUrl: warehouse.dataApi.endpoint, glue, asyncInvoker, invoker, iamLogFile: authorizer?.logFile,
+    gatewayUrl, glue, asyncInvoker, invoker, iamLogFile: authorizer?.logFile,
     async stop() {
       await runtime.stop();
       await glue.stopAll();
@@ -85,14 +91,9 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
 }
 
 /** The Redshift stand-in: a Postgres engine behind the emulated Data API, whose COPY and UNLOAD use moto's S3. */
-async function startWarehouse(config: EmulatorServicesConfig): Promise<{ engine: PostgresEngine; dataApi: RedshiftDataServer }> {
+async function startWarehouse(config: EmulatorServicesConfig): Promise<{ engine: PostgresEngine; dataApi: RedshiftWarehouse }> {
   const engine = await startPostgresEngine({ url: config.postgresUrl, stateDir: join(config.stateDir, 'postgres'), log: config.log });
-  try {
-    const dataApi = await startRedshiftDataApi({ port: 0, engine, s3Endpoint: config.motoUrl, region: config.region });
-    config.log?.(`warehouse: Redshift Data API at ${dataApi.endpoint} on ${config.postgresUrl ? 'the given Postgres' : 'an embedded Postgres'}`);
-    return { engine, dataApi };
-  } catch (error) {
-    await engine.stop();
-    throw error;
-  }
+  const dataApi = openRedshiftWarehouse({ engine, s3Endpoint: config.motoUrl, region: config.region });
+  config.log?.(`warehouse: Redshift Data API on ${config.postgresUrl ? 'the given Postgres' : 'an embedded Postgres'}`);
+  return { engine, dataApi };
 }

@@ -1,49 +1,87 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AsyncInvoker } from '../events/async-invoker.js';
-import type { CrawlerRunner } from '../glue-crawler/crawler-runner.js';
-import { GlueApiError } from '../glue-runner/glue-errors.js';
-import type { GlueRunner } from '../glue-runner/glue-runner.js';
-import type { IamAuthorizer } from '../iam/iam-authorizer.js';
-import { invocationPayloadLimitBytes, type FunctionInvoker } from '../lambda-runtime/function-invoker.js';
-import type { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
+import { Transform } from 'node:stream';
+import { AwsApiError, commonErrors, controlPlaneError } from './aws-api-error.js';
+import { decodeInput, encodeJsonError, encodeOutput, encodeXmlError, speaksJson, type WireResponse } from './aws-wire.js';
+import { assertConformingError, assertConformingOutput, assertValidRequest, ConformanceError } from './conformance.js';
+import { browserRequestRefusal } from './local-only.js';
+import { declaredLength, readRequestBody } from './request-body.js';
+import { ServiceRegistry, type GatewayCall, type OwnService, type ResolvedOperation } from './service-registry.js';
+
+/**
+ * Decides whether a request may go on, before it is served or passed to moto: the one place where IAM
+ * enforcement (emulator/iam/) hooks in. A refusal is answered by the authorizer itself, in the protocol of
+ * the service called, and reported by returning true. It may read the body, as long as it puts it back.
+ */
+export interface Authorizer {
+  authorize(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+}
+
+export interface GatewayLimits {
+  /** The largest body an own service reads, unless its operation sets its own (AWS caps differ per API). */
+  ownBodyBytes: number;
+  /** The largest body the authorizer may read of a call that passes to moto (then it is forwarded from memory). */
+  inspectedBodyBytes: number;
+  /** The largest body streamed to moto: S3's limit on a single PUT (5 GB); nothing of it is held in memory. */
+  proxiedBodyBytes: number;
+}
 
 export interface GatewayOptions {
   host?: string;
   port: number;
   /** The control plane (moto) that receives every call the emulator does not serve itself. */
   motoUrl: string;
-  /** The Redshift Data API emulator; its calls fail with a clear error when it is not running. */
-  redshiftDataUrl?: string;
-  glue: GlueRunner;
-  crawlers: CrawlerRunner;
-  invoker: FunctionInvoker;
-  asyncInvoker: AsyncInvoker;
-  codeStore: LambdaCodeStore;
-  /** Checks every call against IAM before it is served; absent when enforcement is off (EMULATOR_IAM=off). */
-  authorizer?: IamAuthorizer;
+  /** The services whose operations the gateway answers (or observes) itself. */
+  services: OwnService[];
+  authorizer?: Authorizer;
+  limits?: Partial<GatewayLimits>;
   log?: (message: string) => void;
 }
 
 /** Answered by the gateway itself, so `dev:status` can tell it from moto. */
 export const healthPath = '/_emulator/health';
-const glueOperations = new Set(['StartJobRun', 'GetJobRun', 'GetJobRuns', 'BatchStopJobRun']);
-const crawlerOperations = new Set(['StartCrawler', 'StopCrawler', 'GetCrawler', 'GetCrawlers', 'BatchGetCrawlers', 'GetCrawlerMetrics']);
-const functionCodePath = /^\/2015-03-31\/functions(\/[^/]+\/code)?\/?$/;
-const invokePath = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 
-/** The one AWS endpoint of the emulator: serves Glue job runs, Lambda invokes and the Redshift Data API, proxies the rest to moto. */
+const defaultLimits: GatewayLimits = { ownBodyBytes: 10 * 1024 * 1024, inspectedBodyBytes: 10 * 1024 * 1024, proxiedBodyBytes: 5 * 1024 ** 3 };
+
+/** A request's body, read at most once, by whoever asks first (the authorizer or the operation). */
+class BufferedBody {
+  private read: Promise<Buffer> | undefined;
+
+  constructor(private readonly req: IncomingMessage, private readonly cap: Parameters<typeof readRequestBody>[1]) {}
+
+  get(): Promise<Buffer> {
+    this.read ??= readRequestBody(this.req, this.cap);
+    return this.read;
+  }
+
+  /** The body if someone read it; the proxy streams the request otherwise. */
+  taken(): Promise<Buffer> | undefined {
+    return this.read;
+  }
+}
+
+/**
+ * The one AWS endpoint of the emulator. Every request takes the same path: the registry resolves it to
+ * an own operation or to nothing, once the authorizer let it pass; an own operation is decoded from its
+ * protocol, served (or observed and forwarded), and answered in AWS's format; anything else streams to
+ * moto unchanged.
+ */
 export class GatewayServer {
   private server: Server | undefined;
+  private readonly registry: ServiceRegistry;
+  private readonly limits: GatewayLimits;
 
-  constructor(private readonly options: GatewayOptions) {}
+  constructor(private readonly options: GatewayOptions) {
+    this.registry = new ServiceRegistry(options.services);
+    this.limits = { ...defaultLimits, ...options.limits };
+  }
 
   async start(): Promise<string> {
     const server = createServer((req, res) => {
-      this.route(req, res).catch((error) => {
+      this.handle(req, res).catch((error) => {
         this.options.log?.(`gateway: ${req.method} ${req.url} failed: ${(error as Error).stack ?? error}`);
-        if (!res.headersSent) sendJson(res, 500, { __type: 'InternalFailure', message: String((error as Error).message ?? error) });
-        else res.destroy();
+        if (res.headersSent) res.destroy();
+        else send(res, encodeJsonError(undefined, commonErrors.internal(String((error as Error).message ?? error))));
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -63,118 +101,126 @@ export class GatewayServer {
     await new Promise((resolve) => server.close(resolve));
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const [service, operation = ''] = target.split('.');
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (path === healthPath) return sendJson(res, 200, { status: 'ok', iam: this.options.authorizer ? 'on' : 'off' });
+  /** Every operation the gateway handles itself. */
+  servedOperations() {
+    return this.registry.servedOperations();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusal = browserRequestRefusal(req.headers);
+    if (refusal) {
+      req.resume();
+      this.options.log?.(`gateway: refused ${req.method} ${req.url}: ${refusal}`);
+      return send(res, errorResponse(undefined, new AwsApiError(speaksJson(req) ? 'AccessDeniedException' : 'AccessDenied', refusal, { status: 403 }), req));
+    }
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (url.pathname === healthPath) {
+      const health = { status: 'ok', iam: this.options.authorizer ? 'on' : 'off' };
+      return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(health)) });
+    }
     if (await this.options.authorizer?.authorize(req, res)) return;
-    if (service === 'AWSGlue' && glueOperations.has(operation)) return this.serveGlue(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
-    if (service === 'AWSGlue' && crawlerOperations.has(operation)) return this.serveCrawler(operation, JSON.parse((await readBody(req)).toString() || '{}'), res);
-    if (service === 'RedshiftData') {
-      if (!this.options.redshiftDataUrl) return sendJson(res, 503, { __type: 'InternalServerException', Message: 'the Redshift Data API emulator is not running: start it with `npm run dev:up`' });
-      return proxy(req, res, this.options.redshiftDataUrl);
-    }
-    const invoke = invokePath.exec(path);
-    if (invoke && req.method === 'POST') return this.serveInvoke(decodeURIComponent(invoke[1]!).split(':').slice(-1)[0]!, req, res);
-    if (functionCodePath.test(path) && (req.method === 'POST' || req.method === 'PUT')) {
-      const body = await readBody(req);
-      const zip = (JSON.parse(body.toString() || '{}') as { ZipFile?: string; Code?: { ZipFile?: string } });
-      const encoded = zip.Code?.ZipFile ?? zip.ZipFile;
-      if (encoded) this.options.codeStore.save(Buffer.from(encoded, 'base64'));
-      return proxy(req, res, this.options.motoUrl, body);
-    }
-    return proxy(req, res, this.options.motoUrl);
-  }
-
-  private serveGlue(operation: string, input: Record<string, never>, res: ServerResponse): Promise<void> {
-    const glue = this.options.glue;
-    switch (operation) {
-      case 'StartJobRun': return respondGlue(res, () => glue.startJobRun(input));
-      case 'GetJobRun': return respondGlue(res, () => glue.getJobRun(input));
-      case 'GetJobRuns': return respondGlue(res, () => glue.getJobRuns(input));
-      default: return respondGlue(res, () => glue.batchStopJobRun(input));
-    }
-  }
-
-  private serveCrawler(operation: string, input: Record<string, never>, res: ServerResponse): Promise<void> {
-    const crawlers = this.options.crawlers;
-    switch (operation) {
-      case 'StartCrawler': return respondGlue(res, () => crawlers.startCrawler(input));
-      case 'StopCrawler': return respondGlue(res, () => crawlers.stopCrawler(input));
-      case 'GetCrawler': return respondGlue(res, () => crawlers.getCrawler(input));
-      case 'GetCrawlers': return respondGlue(res, () => crawlers.getCrawlers(input));
-      case 'BatchGetCrawlers': return respondGlue(res, () => crawlers.batchGetCrawlers(input));
-      default: return respondGlue(res, () => crawlers.getCrawlerMetrics(input));
-    }
-  }
-
-  private async serveInvoke(functionName: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const asynchronous = req.headers['x-amz-invocation-type'] === 'Event';
-    if (!asynchronous && raw.length > invocationPayloadLimitBytes) {
-      return sendJson(res, 413, { __type: 'RequestTooLargeException', Type: 'User', message: `Request must be smaller than ${invocationPayloadLimitBytes} bytes for the InvokeFunction operation` });
-    }
-    const body = raw.toString();
-    const event = body ? JSON.parse(body) : {};
-    if (asynchronous) {
-      this.options.asyncInvoker.invoke(functionName, event);
-      res.writeHead(202).end();
-      return;
-    }
-    const result = await this.options.invoker.invoke(functionName, event);
-    const headers = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', ...(result.ok ? {} : { 'x-amz-function-error': 'Unhandled' }) };
-    res.writeHead(200, headers).end(JSON.stringify(result.ok ? result.payload : result.error));
-  }
-}
-
-/** Sends a Glue operation's result, or its error in AWS's shape: our own GlueApiError or one the control plane answered. */
-function respondGlue(res: ServerResponse, call: () => unknown): Promise<void> {
-  return Promise.resolve().then(call).then(
-    (result) => sendJson(res, 200, result),
-    (error) => {
-      if (error instanceof GlueApiError) return sendJson(res, error.status, { __type: error.code, Message: error.message });
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status && status < 500) return sendJson(res, status, { __type: (error as Error).name, Message: (error as Error).message });
-      throw error;
-    },
-  );
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** AWS JSON protocols carry timestamps as epoch seconds. */
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body, function (key, value) {
-    const raw = (this as Record<string, unknown>)[key];
-    return raw instanceof Date ? raw.getTime() / 1000 : value;
-  });
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': crypto.randomUUID() }).end(text);
-}
-
-/** Forwards a request unchanged (headers, body, signature) and streams the answer back. */
-function proxy(req: IncomingMessage, res: ServerResponse, baseUrl: string, body?: Buffer): Promise<void> {
-  const url = new URL(req.url ?? '/', baseUrl);
-  return new Promise((resolve, reject) => {
-    const upstream = request(url, { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-      answer.on('end', resolve);
-      answer.on('error', reject);
+    const method = req.method ?? 'GET';
+    const resolved = this.registry.resolve({ method, path: url.pathname, headers: req.headers });
+    const what = resolved ? resolved.operation.name : `${method} ${url.pathname}`;
+    const body = new BufferedBody(req, {
+      limit: resolved ? resolved.handler.maxBodyBytes ?? this.limits.ownBodyBytes : this.limits.inspectedBodyBytes,
+      operation: what, tooLarge: resolved?.handler.tooLarge,
     });
-    upstream.on('error', (error) => {
-      if (res.headersSent) return reject(error);
-      sendJson(res, 502, { __type: 'ServiceUnavailable', Message: `the emulator's upstream ${baseUrl} did not answer (${error.message}): is it running? see \`npm run dev:status\`` });
-      resolve();
+    const call: GatewayCall = {
+      method, path: url.pathname, query: url.searchParams, headers: req.headers,
+      operation: resolved ? { service: resolved.service.model, name: resolved.operation.name } : undefined,
+      body: () => body.get(),
+    };
+    try {
+      if (!resolved) return await this.forward(req, res, body.taken());
+      const input = decodeInput(resolved, { query: call.query, headers: call.headers, body: await body.get() });
+      assertValidRequest(resolved, input);
+      const handler = resolved.handler;
+      if ('observe' in handler) {
+        await handler.observe(input, call);
+        return await this.forward(req, res, body.taken());
+      }
+      send(res, await this.serve(resolved, () => handler.serve(input, call)));
+    } catch (error) {
+      const apiError = error instanceof AwsApiError ? error : controlPlaneError(error);
+      if (!apiError) throw error;
+      send(res, errorResponse(resolved, apiError, req));
+    }
+  }
+
+  /**
+   * Runs an own operation and encodes its answer, holding the output, or the error it raised, against
+   * the operation's model: a mismatch is the emulator's bug, answered as InternalFailure and logged.
+   */
+  private async serve(resolved: ResolvedOperation, work: () => unknown): Promise<WireResponse> {
+    try {
+      let outcome: unknown;
+      try {
+        outcome = await work();
+      } catch (error) {
+        if (!(error instanceof AwsApiError)) throw error;
+        assertConformingError(resolved, error);
+        return encodeJsonError(resolved.model, error);
+      }
+      const { response, wire } = encodeOutput(resolved, outcome);
+      assertConformingOutput(resolved, wire);
+      return response;
+    } catch (error) {
+      if (!(error instanceof ConformanceError)) throw error;
+      this.options.log?.(`gateway: ${error.message}`);
+      return encodeJsonError(resolved.model, commonErrors.internal(error.message, error));
+    }
+  }
+
+  /**
+   * Forwards a request unchanged (headers, body, signature) and streams the answer back. A body nobody
+   * read streams through without being held: only its length is counted, against S3's upload limit.
+   */
+  private async forward(req: IncomingMessage, res: ServerResponse, buffered: Promise<Buffer> | undefined): Promise<void> {
+    const body = buffered ? await buffered : undefined;
+    const limit = this.limits.proxiedBodyBytes;
+    const tooLarge = () => new AwsApiError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed size: the emulator streams at most ${limit} bytes per request, as S3 takes at most 5 GB in one PUT (use a multipart upload)`, { status: 400 });
+    if (!body && (declaredLength(req) ?? 0) > limit) {
+      req.resume();
+      throw tooLarge();
+    }
+    const baseUrl = this.options.motoUrl;
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error: AwsApiError) => {
+        if (res.headersSent) return reject(error);
+        send(res, errorResponse(undefined, error, req));
+        resolve();
+      };
+      const upstream = request(new URL(req.url ?? '/', baseUrl), { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('end', resolve);
+        answer.on('error', reject);
+      });
+      upstream.on('error', (error) => fail(commonErrors.unavailable(`the emulator's control plane ${baseUrl} did not answer (${error.message}): is it running? see \`npm run dev:status\``)));
+      if (body) return void upstream.end(body);
+      let received = 0;
+      const counted = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          callback(received > limit ? tooLarge() : null, chunk);
+        },
+      });
+      counted.on('error', (error: AwsApiError) => {
+        upstream.destroy();
+        req.resume();
+        fail(error);
+      });
+      req.pipe(counted).pipe(upstream);
     });
-    if (body) upstream.end(body);
-    else req.pipe(upstream);
-  });
+  }
+}
+
+function errorResponse(resolved: ResolvedOperation | undefined, error: AwsApiError, req: IncomingMessage): WireResponse {
+  if (resolved || speaksJson(req)) return encodeJsonError(resolved?.model, error);
+  return encodeXmlError(error, req);
+}
+
+function send(res: ServerResponse, response: WireResponse): void {
+  res.writeHead(response.status, { ...response.headers, 'content-length': String(response.body.length) }).end(response.body);
 }

@@ -26,18 +26,20 @@ export interface MotoServer {
 /** Starts the patched moto server on 127.0.0.1:port and resolves once it answers HTTP. */
 export async function startMoto(options: MotoOptions): Promise<MotoServer> {
   await assertPortFree(options.port, 'the moto server');
-  const process = spawnLogged({
+  const server = spawnLogged({
     command: options.python ?? venvPython,
     args: [launcher, '-H', '127.0.0.1', '-p', String(options.port)],
     logFile: options.logFile,
+    // moto's default answers every CORS preflight with "any origin allowed".
+    env: { ...process.env, MOTO_DISABLE_GLOBAL_CORS: 'true' },
     detached: options.detached,
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
   await waitUntilReady({
-    service: `the moto server on port ${options.port}`, process, logFile: options.logFile,
+    service: `the moto server on port ${options.port}`, process: server, logFile: options.logFile,
     timeoutMs: options.startTimeoutMs ?? 30_000,
     // moto's own dashboard route: it answers once the server is serving requests.
     probe: async () => (await fetch(`${endpoint}/moto-api/`)).status < 500,
   });
-  return { endpoint, pid: process.pid, stop: () => process.stop() };
+  return { endpoint, pid: server.pid, stop: () => server.stop() };
 }

@@ -7,7 +7,7 @@ create), which no answer shortens.
 
 import sys
 
-from moto_patches import ec2, glue, redshift, s3, sqs  # noqa: F401  (importing applies the patches)
+from moto_patches import ec2, glue, local_only, redshift, s3, sqs  # noqa: F401  (importing applies the patches)
 
 
 def serve(argv: list[str]) -> None:

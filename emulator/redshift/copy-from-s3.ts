@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { parquetAsCsv } from './parquet-csv.js';
 import { postgresLiteral } from './postgres-literal.js';
-import { listObjects, openObject, readObject } from './s3-objects.js';
+import { listObjects, objectSize, openObject, readObject } from './s3-objects.js';
 import type { CopyCommand } from './statement-plan.js';
 
 export class CopyLoadError extends Error {
@@ -15,6 +15,7 @@ export class CopyLoadError extends Error {
 interface ManifestEntry {
   url: string;
   mandatory?: boolean;
+  meta?: { content_length?: unknown };
 }
 
 async function objectExists(s3: S3Client, uri: string): Promise<boolean> {
@@ -38,9 +39,28 @@ async function sourceObjects(s3: S3Client, copy: CopyCommand): Promise<string[]>
   if (!Array.isArray(entries)) throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} has no "entries" list`);
   const uris: string[] = [];
   for (const entry of entries) {
-    if (entry.mandatory || await objectExists(s3, entry.url)) uris.push(entry.url);
+    if (!entry.mandatory && !await objectExists(s3, entry.url)) continue;
+    if (copy.format === 'parquet') await assertContentLength({ s3, copy, entry });
+    uris.push(entry.url);
   }
   return uris;
+}
+
+/**
+ * Redshift requires `meta.content_length`, the object's actual size in bytes, in every entry of a
+ * manifest for Parquet (or ORC) files, and reads the file by it ("Using a manifest to specify data
+ * files", Redshift Database Developer Guide); text and CSV manifests need only `url`.
+ */
+async function assertContentLength(options: { s3: S3Client; copy: CopyCommand; entry: ManifestEntry }): Promise<void> {
+  const { s3, copy, entry } = options;
+  const declared = entry.meta?.content_length;
+  if (typeof declared !== 'number' || !Number.isInteger(declared) || declared < 0) {
+    throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} gives ${entry.url} no meta.content_length; a manifest of Parquet files must give each file's size in bytes, as Redshift requires`);
+  }
+  const actual = await objectSize(s3, entry.url);
+  if (actual !== declared) {
+    throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} gives ${entry.url} a content_length of ${declared} bytes, but the object has ${actual}: write the manifest after the file, with its real size`);
+  }
 }
 
 async function tableColumns(client: pg.ClientBase, table: string): Promise<string[]> {

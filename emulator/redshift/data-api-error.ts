@@ -1,21 +1,18 @@
+import { AwsApiError } from '../gateway/aws-api-error.js';
+
 export type DataApiErrorType =
   | 'ValidationException'
   | 'ResourceNotFoundException'
   | 'ActiveStatementsExceededException'
   | 'BatchExecuteStatementException'
   | 'ExecuteStatementException'
-  | 'UnknownOperationException'
   | 'InternalServerException';
 
-/** An error the Data API answers with, shaped as AWS's JSON 1.1 protocol carries it (`__type`, `message`). */
-export class DataApiError extends Error {
+/** An error of the Redshift Data API's model; its HTTP status and members follow the model. */
+export class DataApiError extends AwsApiError {
   override readonly name = 'DataApiError';
 
-  constructor(readonly type: DataApiErrorType, message: string) {
-    super(message);
-  }
-
-  get httpStatus(): number {
-    return this.type === 'InternalServerException' ? 500 : 400;
+  constructor(readonly type: DataApiErrorType, message: string, fields?: Record<string, unknown>) {
+    super(type, message, { fields });
   }
 }

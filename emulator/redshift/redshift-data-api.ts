@@ -3,15 +3,26 @@ import { randomUUID } from 'node:crypto';
 import { DataApiError } from './data-api-error.js';
 import { ACTIVE_STATUSES, type StatementExecutor, type StatementPart, type StatementRecord, type StatementTarget } from './statement-executor.js';
 
-type Request = Record<string, unknown>;
-type Response = Record<string, unknown>;
+export type Request = Record<string, unknown>;
+export type Response = Record<string, unknown>;
 
 export interface RedshiftDataApiOptions {
   /** Past this many statements in SUBMITTED/PICKED/STARTED, new ones fail with ActiveStatementsExceededException. */
   maxActiveStatements?: number;
   /** Records per GetStatementResult page (AWS pages by size, up to 100 MB). */
   resultPageRows?: number;
+  /** How long a finished statement and its result stay available (AWS: 24 hours). */
+  retentionMs?: number;
+  /**
+   * Bounds on what finished statements keep in memory, past which the oldest are forgotten before
+   * their retention ends (AWS keeps everything for 24 hours; a laptop cannot).
+   */
+  maxRetainedStatements?: number;
+  maxRetainedResultBytes?: number;
 }
+
+/** The Data API's limit on one SQL text ("Cannot process query string larger than 100kB"). */
+export const MAX_SQL_BYTES = 100 * 1024;
 
 const ID_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?::(\d+))?$/;
 const MAX_BATCH_STATEMENTS = 40;
@@ -34,6 +45,11 @@ function requiredString(request: Request, field: string): string {
   return value;
 }
 
+function sqlText(sql: string): string {
+  if (Buffer.byteLength(sql) > MAX_SQL_BYTES) throw new DataApiError('ValidationException', `Cannot process query string larger than 100kB: this one has ${Buffer.byteLength(sql)} bytes; load large data with COPY from S3`);
+  return sql;
+}
+
 function encodeToken(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64');
 }
@@ -47,29 +63,26 @@ function decodeToken<T>(token: unknown): T | undefined {
   }
 }
 
-/** The Data API's operations over statements kept in memory; statements run in the background, as on AWS. */
+function resultBytes(statement: StatementRecord): number {
+  return statement.parts.reduce((sum, part) => sum + part.resultSize, 0);
+}
+
+/** The Data API's operations (one method each) over statements kept in memory; statements run in the background, as on AWS. */
 export class RedshiftDataApi {
   private readonly statements = new Map<string, StatementRecord>();
   private readonly running = new Set<Promise<void>>();
   private readonly maxActiveStatements: number;
   private readonly resultPageRows: number;
+  private readonly retention: { ms: number; statements: number; resultBytes: number };
 
   constructor(private readonly executor: StatementExecutor, options: RedshiftDataApiOptions = {}) {
     this.maxActiveStatements = options.maxActiveStatements ?? 500;
     this.resultPageRows = options.resultPageRows ?? 1000;
-  }
-
-  /** Dispatches one JSON 1.1 operation (`X-Amz-Target: RedshiftData.<operation>`). */
-  handle(operation: string, request: Request): Promise<Response> | Response {
-    switch (operation) {
-      case 'ExecuteStatement': return this.executeStatement(request);
-      case 'BatchExecuteStatement': return this.batchExecuteStatement(request);
-      case 'DescribeStatement': return this.describeStatement(request);
-      case 'GetStatementResult': return this.getStatementResult(request);
-      case 'ListStatements': return this.listStatements(request);
-      case 'CancelStatement': return this.cancelStatement(request);
-      default: throw new DataApiError('UnknownOperationException', `the emulated Redshift Data API does not implement ${operation}`);
-    }
+    this.retention = {
+      ms: options.retentionMs ?? 24 * 60 * 60 * 1000,
+      statements: options.maxRetainedStatements ?? 10_000,
+      resultBytes: options.maxRetainedResultBytes ?? 1024 ** 3,
+    };
   }
 
   /** Cancels what still runs and waits for every statement to settle. */
@@ -80,8 +93,8 @@ export class RedshiftDataApi {
     await Promise.allSettled(this.running);
   }
 
-  private executeStatement(request: Request): Response {
-    const sql = requiredString(request, 'Sql');
+  executeStatement(request: Request): Response {
+    const sql = sqlText(requiredString(request, 'Sql'));
     const parameters = request.Parameters as SqlParameter[] | undefined;
     if (parameters !== undefined && (!Array.isArray(parameters) || parameters.some((parameter) => typeof parameter?.name !== 'string' || typeof parameter.value !== 'string'))) {
       throw new DataApiError('ValidationException', 'Parameters must be a list of {name, value} with string values');
@@ -89,12 +102,12 @@ export class RedshiftDataApi {
     return this.submit({ request, sqls: [sql], isBatch: false, parameters });
   }
 
-  private batchExecuteStatement(request: Request): Response {
+  batchExecuteStatement(request: Request): Response {
     const sqls = request.Sqls;
     if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > MAX_BATCH_STATEMENTS || sqls.some((sql) => typeof sql !== 'string' || sql.trim() === '')) {
       throw new DataApiError('ValidationException', `Sqls must hold 1 to ${MAX_BATCH_STATEMENTS} non-empty SQL statements`);
     }
-    return this.submit({ request, sqls: sqls as string[], isBatch: true });
+    return this.submit({ request, sqls: (sqls as string[]).map(sqlText), isBatch: true });
   }
 
   private submit(options: { request: Request; sqls: string[]; isBatch: boolean; parameters?: SqlParameter[] }): Response {
@@ -103,6 +116,7 @@ export class RedshiftDataApi {
     if (active >= this.maxActiveStatements) {
       throw new DataApiError('ActiveStatementsExceededException', `Active statements exceeded the allowed quota (${this.maxActiveStatements}): wait for running statements to finish`);
     }
+    this.evictFinished();
     const id = randomUUID();
     const now = new Date();
     const parts: StatementPart[] = options.sqls.map((sql, index) => ({
@@ -120,6 +134,23 @@ export class RedshiftDataApi {
       Id: id, CreatedAt: epochSeconds(now), Database: target.database, ClusterIdentifier: target.clusterIdentifier,
       WorkgroupName: target.workgroupName, DbUser: target.dbUser, SecretArn: target.secretArn,
     };
+  }
+
+  /**
+   * Forgets finished statements past their retention, then the oldest finished ones while more are
+   * kept than the bounds allow. The map iterates in submission order, so the oldest come first.
+   */
+  private evictFinished(): void {
+    const finished = [...this.statements.values()].filter((statement) => !ACTIVE_STATUSES.includes(statement.status));
+    const expired = Date.now() - this.retention.ms;
+    let count = this.statements.size;
+    let bytes = finished.reduce((sum, statement) => sum + resultBytes(statement), 0);
+    for (const statement of finished) {
+      if (statement.updatedAt.getTime() > expired && count < this.retention.statements && bytes <= this.retention.resultBytes) break;
+      this.statements.delete(statement.id);
+      count -= 1;
+      bytes -= resultBytes(statement);
+    }
   }
 
   private target(request: Request): StatementTarget {
@@ -144,14 +175,14 @@ export class RedshiftDataApi {
     const match = ID_PATTERN.exec(id);
     if (!match) throw new DataApiError('ValidationException', `Id ${id} is not a statement id: expected a UUID, optionally with a :<n> suffix for a statement of a batch`);
     const statement = this.statements.get(match[1]!);
-    if (!statement) throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
+    if (!statement) throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${id}`, { ResourceId: id });
     if (match[2] === undefined) return { statement, part: statement.isBatch ? undefined : statement.parts[0] };
     const part = statement.isBatch ? statement.parts[Number(match[2]) - 1] : undefined;
-    if (!part) throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
+    if (!part) throw new DataApiError('ResourceNotFoundException', `Query does not exist: ${id}`, { ResourceId: id });
     return { statement, part };
   }
 
-  private describeStatement(request: Request): Response {
+  describeStatement(request: Request): Response {
     const { statement, part } = this.find(request);
     const described = part && statement.isBatch ? part : statement;
     const response: Response = {
@@ -177,11 +208,11 @@ export class RedshiftDataApi {
     return { ...response, QueryString: single.sql, HasResultSet: single.result !== undefined, ResultRows: single.resultRows, ResultSize: single.resultSize };
   }
 
-  private getStatementResult(request: Request): Response {
+  getStatementResult(request: Request): Response {
     const { statement, part } = this.find(request);
     if (!part) throw new DataApiError('ValidationException', `${statement.id} is a batch: ask for the result of one of its statements as ${statement.id}:<n>`);
     if (part.status !== 'FINISHED' || !part.result) {
-      throw new DataApiError('ResourceNotFoundException', `Query does not have result. Please check query status with DescribeStatement (status ${part.status}).`);
+      throw new DataApiError('ResourceNotFoundException', `Query does not have result. Please check query status with DescribeStatement (status ${part.status}).`, { ResourceId: part.id });
     }
     const token = decodeToken<{ id: string; offset: number }>(request.NextToken);
     if (token && token.id !== part.id) throw new DataApiError('ValidationException', 'NextToken belongs to another statement');
@@ -194,7 +225,7 @@ export class RedshiftDataApi {
     };
   }
 
-  private listStatements(request: Request): Response {
+  listStatements(request: Request): Response {
     const status = optionalString(request, 'Status') ?? 'ALL';
     const name = optionalString(request, 'StatementName');
     const maxResults = Number(request.MaxResults ?? MAX_LIST_RESULTS);
@@ -212,13 +243,13 @@ export class RedshiftDataApi {
         Id: statement.id, Status: statement.status, StatementName: statement.name, IsBatchStatement: statement.isBatch,
         ...(statement.isBatch ? { QueryStrings: statement.parts.map((part) => part.sql) } : { QueryString: statement.parts[0]!.sql }),
         CreatedAt: epochSeconds(statement.createdAt), UpdatedAt: epochSeconds(statement.updatedAt),
-        SecretArn: statement.target.secretArn, QueryParameters: statement.parameters, Database: statement.target.database,
+        SecretArn: statement.target.secretArn, QueryParameters: statement.parameters,
       })),
       NextToken: offset + pageSize < matching.length ? encodeToken({ offset: offset + pageSize }) : undefined,
     };
   }
 
-  private async cancelStatement(request: Request): Promise<Response> {
+  async cancelStatement(request: Request): Promise<Response> {
     const { statement } = this.find(request);
     if (!ACTIVE_STATUSES.includes(statement.status)) {
       throw new DataApiError('ValidationException', `Could not cancel a query that is already in ${statement.status} state.`);

@@ -30,10 +30,13 @@ function precisionAndScale(field: pg.FieldDef): { precision: number; scale: numb
   return { precision: 0, scale: 0 };
 }
 
+/** Redshift has no TEXT type (it stores TEXT columns as VARCHAR(256)), so text results are varchar there. */
+const redshiftTypeNames: Record<string, string> = { text: 'varchar' };
+
 export function toColumnMetadata(field: pg.FieldDef, typeName: string): ColumnMetadata {
   const numeric = field.dataTypeID === NUMERIC || INTEGER_TYPES.has(field.dataTypeID) || FLOAT_TYPES.has(field.dataTypeID);
   return {
-    name: field.name, label: field.name, typeName, ...precisionAndScale(field), length: 0, nullable: 1,
+    name: field.name, label: field.name, typeName: redshiftTypeNames[typeName] ?? typeName, ...precisionAndScale(field), length: 0, nullable: 1,
     isSigned: numeric, isCurrency: false, isCaseSensitive: CHARACTER_TYPES.has(field.dataTypeID), schemaName: '', tableName: '',
   };
 }

@@ -1,11 +1,10 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { parseS3Uri } from '../../contract/s3-uri.js';
 
 export class S3AccessError extends Error {
   override readonly name = 'S3AccessError';
 }
-
 
 function describe(error: unknown): string {
   const { name, message } = error as { name?: string; message?: string };
@@ -16,6 +15,16 @@ export async function openObject(s3: S3Client, uri: string): Promise<Readable> {
   const { bucket, key } = parseS3Uri(uri);
   try {
     return (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
+  } catch (error) {
+    throw new S3AccessError(`cannot read ${uri} (${describe(error)})`);
+  }
+}
+
+/** The object's size in bytes. */
+export async function objectSize(s3: S3Client, uri: string): Promise<number> {
+  const { bucket, key } = parseS3Uri(uri);
+  try {
+    return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength ?? 0;
   } catch (error) {
     throw new S3AccessError(`cannot read ${uri} (${describe(error)})`);
   }

@@ -88,7 +88,14 @@ function scan(sql: string, start: number): Token {
   return take('symbol', start + 1);
 }
 
+/** Redshift's limit on the text of one statement. */
+export const MAX_STATEMENT_BYTES = 16 * 1024 * 1024;
+
 export function tokenize(sql: string): Token[] {
+  // Checked by characters first: no string of fewer characters can pass the limit in UTF-8 bytes.
+  if (sql.length * 3 > MAX_STATEMENT_BYTES && Buffer.byteLength(sql) > MAX_STATEMENT_BYTES) {
+    throw new SqlSyntaxError(`the statement has ${Buffer.byteLength(sql)} bytes, more than Redshift's ${MAX_STATEMENT_BYTES}-byte limit on one statement: split it, or load the data with COPY`);
+  }
   const tokens: Token[] = [];
   for (let index = 0; index < sql.length;) {
     const token = scan(sql, index);

@@ -1,8 +1,9 @@
 import type { ColumnMetadata, Field, SqlParameter } from '@aws-sdk/client-redshift-data';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type pg from 'pg';
+import pg from 'pg';
 import type { DatabasePools } from '../postgres/database-pools.js';
 import { copyFromS3 } from './copy-from-s3.js';
+import { ResultTooLargeError, type ResultLimits } from './result-limits.js';
 import { rawTextTypes, toColumnMetadata, toField } from './result-fields.js';
 import { bindNamedParameters, type NamedParameter } from './sql-parameters.js';
 import { planStatement } from './statement-plan.js';
@@ -72,11 +73,18 @@ function errorText(error: unknown): string {
   return message.startsWith('ERROR:') ? message : `ERROR: ${message}`;
 }
 
+/** The last result of a query, with its records as the Data API types them. */
+interface CollectedResult {
+  result: pg.QueryResult;
+  records: Field[][];
+  bytes: number;
+}
+
 /** Runs Data API statements on Postgres connections, one connection (one Redshift "session") per statement. */
 export class StatementExecutor {
   private readonly typeNames = new Map<string, Promise<Map<number, string>>>();
 
-  constructor(private readonly pools: DatabasePools, private readonly s3: S3Client) {}
+  constructor(private readonly pools: DatabasePools, private readonly s3: S3Client, private readonly limits: ResultLimits) {}
 
   /** Runs a statement to its end state; never throws (failures are recorded on the statement). */
   async run(statement: StatementRecord): Promise<void> {
@@ -160,20 +168,56 @@ export class StatementExecutor {
       return;
     }
     const { text, values } = bindNamedParameters(plan.sql, (statement.parameters ?? []) as NamedParameter[]);
-    const outcome = await client.query({ text, values, rowMode: 'array', types: rawTextTypes });
-    // A Sql holding several statements gives one result each; the Data API reports the last one.
-    const result = (Array.isArray(outcome) ? outcome.at(-1) : outcome) as pg.QueryResult<(string | null)[]>;
+    const { result, records, bytes } = await this.collect(client, text, values);
     if (result.fields.length === 0) {
       part.resultRows = result.rowCount ?? 0;
       return;
     }
     const typeNames = await this.typeNamesOf(client, statement.target.database);
-    part.result = {
-      columnMetadata: result.fields.map((field) => toColumnMetadata(field, typeNames.get(field.dataTypeID) ?? 'unknown')),
-      records: result.rows.map((row) => row.map((value, index) => toField(value, result.fields[index]!.dataTypeID))),
-    };
-    part.resultRows = result.rows.length;
-    part.resultSize = Buffer.byteLength(JSON.stringify(part.result.records));
+    part.result = { columnMetadata: result.fields.map((field) => toColumnMetadata(field, typeNames.get(field.dataTypeID) ?? 'unknown')), records };
+    part.resultRows = records.length;
+    part.resultSize = bytes;
+  }
+
+  /**
+   * Runs a query, keeping the records of its last result (a Sql holding several statements gives one
+   * result each; the Data API reports the last). Rows are typed as they arrive and counted against the
+   * Data API's limits: past one, the rest of the rows are dropped as they come, so a runaway result
+   * never sits in memory, and the statement fails once the query has ended.
+   */
+  private collect(client: pg.PoolClient, text: string, values: string[]): Promise<CollectedResult> {
+    return new Promise((resolve, reject) => {
+      const config: pg.QueryArrayConfig<string[]> = { text, values, rowMode: 'array', types: rawTextTypes };
+      const query = new pg.Query(config as pg.QueryConfig<string[]>);
+      let current: unknown;
+      let records: Field[][] = [];
+      let bytes = 0;
+      let tooLarge: ResultTooLargeError | undefined;
+      query.on('row', (row: (string | null)[], result?: pg.QueryResult) => {
+        if (result !== current) {
+          current = result;
+          records = [];
+          bytes = 0;
+          tooLarge = undefined;
+        }
+        if (tooLarge) return;
+        const fields = row.map((value, index) => toField(value, result!.fields[index]!.dataTypeID));
+        const size = Buffer.byteLength(JSON.stringify(fields));
+        bytes += size;
+        tooLarge = ResultTooLargeError.check({ rowBytes: size, resultBytes: bytes, limits: this.limits });
+        if (tooLarge) records = [];
+        else records.push(fields);
+      });
+      query.on('error', reject);
+      query.on('end', (results: pg.QueryResult | pg.QueryResult[]) => {
+        const last = Array.isArray(results) ? results.at(-1)! : results;
+        // The rows seen belong to an earlier statement when the last one returned none.
+        if (last !== current) return resolve({ result: last, records: [], bytes: 0 });
+        if (tooLarge) return reject(tooLarge);
+        resolve({ result: last, records, bytes });
+      });
+      void client.query(query);
+    });
   }
 
   private typeNamesOf(client: pg.PoolClient, database: string): Promise<Map<number, string>> {

@@ -1,2 +1,3 @@
 """Patches that make moto answer as AWS does where the pipeline and Terraform depend on it, one module per
-service. Importing a module applies its patches; each patch says what AWS does."""
+service, and local_only.py, which keeps moto's port to this machine's programs. Importing a module applies its
+patches; each patch says what AWS does."""

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, PortInUseError } from '../../../emulator/process/managed-process.js';
 import { startMoto } from '../../../emulator/moto/moto-server.js';
+import { rawRequest } from '../http-request.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'sdp-moto-'));
 
@@ -37,6 +38,28 @@ describe('moto server manager', () => {
     // The port is free again: a restart on it works.
     const again = await startMoto({ port, logFile });
     await again.stop();
+  });
+
+  it('answers only this machine\'s programs on its own port: no CORS, no foreign Origin, Host or page request', async () => {
+    const moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'local-only.log') });
+    try {
+      const plain = await rawRequest(`${moto.endpoint}/`);
+      expect(plain.status).toBe(200);
+      expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+      const preflight = await rawRequest(`${moto.endpoint}/bucket`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'PUT' } });
+      expect(preflight.status).toBe(403);
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+      const form = await rawRequest(`${moto.endpoint}/`, {
+        method: 'POST', body: 'Action=CreateUser&UserName=intruder&Version=2010-05-08',
+        headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(form.status).toBe(403);
+      expect((await rawRequest(`${moto.endpoint}/`, { headers: { host: 'rebound.example' } })).status).toBe(403);
+      expect((await rawRequest(`${moto.endpoint}/`, { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+      expect(readFileSync(join(stateDir, 'local-only.log'), 'utf8')).not.toMatch(/intruder/);
+    } finally {
+      await moto.stop();
+    }
   });
 
   it('fails with an error naming the port when it is already taken', async () => {

@@ -27,7 +27,7 @@ async function rows(sql: string): Promise<unknown[][]> {
   return (await harness.records(described.Id!)).map((record) => record.map((field) => (field.isNull ? null : Object.values(field)[0])));
 }
 
-function manifest(entries: { url: string; mandatory: boolean }[]): string {
+function manifest(entries: { url: string; mandatory: boolean; meta?: { content_length?: number } }[]): string {
   return JSON.stringify({ entries });
 }
 
@@ -45,7 +45,9 @@ afterAll(async () => {
 describe('COPY from S3 and UNLOAD to S3', () => {
   it('loads Spark Parquet through a manifest into a staging table and merges it, as the loader does', async () => {
     await put('cleaned/run-1/part-00000.snappy.parquet', parquetFixture);
-    await put('manifests/run-1.clean.manifest', manifest([{ url: `s3://${bucket}/cleaned/run-1/part-00000.snappy.parquet`, mandatory: true }]));
+    await put('manifests/run-1.clean.manifest', manifest([{
+      url: `s3://${bucket}/cleaned/run-1/part-00000.snappy.parquet`, mandatory: true, meta: { content_length: parquetFixture.length },
+    }]));
     const load = await harness.batch([
       `CREATE TEMP TABLE staging AS SELECT ${CLEAN_COLUMNS} FROM sales WHERE 1 = 0`,
       `COPY staging FROM 's3://${bucket}/manifests/run-1.clean.manifest' ${role} FORMAT AS PARQUET MANIFEST`,
@@ -61,6 +63,20 @@ describe('COPY from S3 and UNLOAD to S3', () => {
       ['O-1', '2', '2024-03-05', null, null, 'Lamp', 1, '1299.0000', '0.0000', '1299.00', null, null, '2024-03-06 09:30:15.123456', 3],
       ['O-2', null, '1999-12-31', 'Zoë Ünal', '', 'Ink', 12, '0.0450', '1.0000', '0.00', 'DE', 'Köln', '2024-03-06 09:30:15.123456', 4],
     ]);
+  });
+
+  it('refuses a Parquet manifest entry without meta.content_length, or with one that is not the object\'s size, as Redshift does', async () => {
+    const url = `s3://${bucket}/cleaned/run-2/part-00000.snappy.parquet`;
+    await put('cleaned/run-2/part-00000.snappy.parquet', parquetFixture);
+    const copy = (manifestKey: string) => harness.batch([
+      `CREATE TEMP TABLE staging AS SELECT ${CLEAN_COLUMNS} FROM sales WHERE 1 = 0`,
+      `COPY staging FROM 's3://${bucket}/${manifestKey}' ${role} FORMAT AS PARQUET MANIFEST`,
+    ]);
+    await put('manifests/run-2.no-length.manifest', manifest([{ url, mandatory: true }]));
+    expect((await copy('manifests/run-2.no-length.manifest')).Error).toMatch(/gives s3:\/\/warehouse-data\/cleaned\/run-2\/part-00000.snappy.parquet no meta.content_length/);
+    await put('manifests/run-2.wrong-length.manifest', manifest([{ url, mandatory: true, meta: { content_length: parquetFixture.length - 1 } }]));
+    expect((await copy('manifests/run-2.wrong-length.manifest')).Error)
+      .toMatch(new RegExp(`a content_length of ${parquetFixture.length - 1} bytes, but the object has ${parquetFixture.length}`));
   });
 
   it('loads CSV through a manifest with IGNOREHEADER, DELIMITER, QUOTE and NULL AS, skipping optional entries that are missing', async () => {

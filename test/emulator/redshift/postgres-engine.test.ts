@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -33,6 +33,31 @@ describe('Postgres engine', () => {
     const second = await startEmbeddedPostgres({ stateDir: join(stateDir, 'pg'), port: first.port });
     try {
       expect(await scalar(second.url('postgres'), 'SELECT answer FROM kept')).toBe(42);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('asks every connection for the password kept in a 0600 file, and gives a cluster without one a password', async () => {
+    const dir = join(stateDir, 'pg-auth');
+    const first = await startEmbeddedPostgres({ stateDir: dir });
+    const withoutPassword = first.url('postgres').replace(/:[^:@/]+@/, '@');
+    try {
+      expect(statSync(first.passwordFile).mode & 0o777).toBe(0o600);
+      await expect(scalar(withoutPassword, 'SELECT 1')).rejects.toThrow(/password/);
+      await expect(scalar(first.url('postgres').replace(/:[^:@/]+@/, ':wrong@'), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
+      expect(await scalar(first.url('postgres'), "SELECT count(*) FROM pg_hba_file_rules WHERE auth_method <> 'scram-sha-256'")).toBe('0');
+    } finally {
+      await first.stop();
+    }
+    // A cluster made when the emulator still trusted local connections: no password file, trust rules.
+    rmSync(first.passwordFile);
+    writeFileSync(join(first.dataDir, 'pg_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
+    const second = await startEmbeddedPostgres({ stateDir: dir, port: first.port });
+    try {
+      expect(readFileSync(second.passwordFile, 'utf8').trim()).not.toBe('');
+      await expect(scalar(withoutPassword, 'SELECT 1')).rejects.toThrow(/password/);
+      expect(await scalar(second.url('postgres'), 'SELECT 1')).toBe(1);
     } finally {
       await second.stop();
     }

@@ -67,7 +67,7 @@ describe('Redshift Data API on Postgres', () => {
   });
 
   it('fails a statement whose parameter is missing, naming it', async () => {
-    const described = await harness.execute('SELECT :missing', []);
+    const described = await harness.execute('SELECT :missing');
     expect(described.Status).toBe('FAILED');
     expect(described.Error).toMatch(/:missing/);
   });
@@ -169,6 +169,49 @@ describe('Redshift Data API on Postgres', () => {
       expect((await limited.execute('SELECT 1')).Status).toBe('FINISHED');
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('Redshift Data API bounds', () => {
+  it('refuses a SQL text over 100 kB, as AWS does', async () => {
+    const sql = `SELECT '${'x'.repeat(100 * 1024)}'`;
+    await expect(harness.client.send(new ExecuteStatementCommand({ ...harness.target, Sql: sql }))).rejects.toThrow(ValidationException);
+    await expect(harness.client.send(new BatchExecuteStatementCommand({ ...harness.target, Sqls: ['SELECT 1', sql] }))).rejects.toThrow(/Cannot process query string larger than 100kB/);
+  });
+
+  it('fails a statement whose result passes the size limit, or whose row passes the row limit, keeping none of it', async () => {
+    const limited = await startRedshiftHarness({ resultLimits: { maxResultBytes: 10_000, maxRowBytes: 1_000 } });
+    try {
+      const large = await limited.execute('SELECT n, repeat(\'x\', 20) FROM generate_series(1, 1000) AS n');
+      expect(large.Status).toBe('FAILED');
+      expect(large.Error).toMatch(/^ERROR: Database response exceeded size limit/);
+      await expect(limited.client.send(new GetStatementResultCommand({ Id: large.Id }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+      const wide = await limited.execute("SELECT repeat('x', 2000)");
+      expect(wide.Error).toMatch(/^ERROR: Packet for query is too large/);
+      const fits = await limited.execute('SELECT n FROM generate_series(1, 100) AS n');
+      expect(fits).toMatchObject({ Status: 'FINISHED', ResultRows: 100 });
+      // Only the last statement of a multi-statement text is the result, so only it counts.
+      const last = await limited.execute("SELECT repeat('x', 20) FROM generate_series(1, 1000); SELECT 1");
+      expect(last).toMatchObject({ Status: 'FINISHED', ResultRows: 1 });
+      const empty = await limited.execute("SELECT repeat('x', 20) FROM generate_series(1, 1000); SELECT 1 WHERE false");
+      expect(empty).toMatchObject({ Status: 'FINISHED', ResultRows: 0 });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('forgets the oldest finished statements past the retention bounds', async () => {
+    const bounded = await startRedshiftHarness({ maxRetainedStatements: 2 });
+    try {
+      const first = await bounded.execute('SELECT 1');
+      const second = await bounded.execute('SELECT 2');
+      const third = await bounded.execute('SELECT 3');
+      await expect(bounded.client.send(new DescribeStatementCommand({ Id: first.Id }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+      expect(await bounded.records(second.Id!)).toEqual([[{ longValue: 2 }]]);
+      expect(await bounded.records(third.Id!)).toEqual([[{ longValue: 3 }]]);
+    } finally {
+      await bounded.close();
     }
   });
 });

@@ -10,7 +10,9 @@ import pg from 'pg';
 import { freePort } from '../../../emulator/process/managed-process.js';
 import { startMoto, type MotoServer } from '../../../emulator/moto/moto-server.js';
 import { startPostgresEngine, type PostgresEngine } from '../../../emulator/postgres/postgres-engine.js';
-import { startRedshiftDataApi, type RedshiftDataServer } from '../../../emulator/redshift/redshift-data-server.js';
+import { GatewayServer } from '../../../emulator/gateway/gateway-server.js';
+import { redshiftDataService } from '../../../emulator/gateway/services/redshift-data-service.js';
+import { openRedshiftWarehouse, type RedshiftWarehouseOptions } from '../../../emulator/redshift/redshift-warehouse.js';
 
 /** The machine's Postgres when the environment names one (CI runs the suite against both engines). */
 export const postgresUrl = process.env.PG_URL ?? process.env.DATABASE_URL;
@@ -25,6 +27,7 @@ export interface RedshiftHarness {
   database: string;
   target: { ClusterIdentifier: string; Database: string; SecretArn: string };
   engine: PostgresEngine;
+  gateway: GatewayServer;
   /** Runs one statement and waits for its end state. */
   execute(sql: string, parameters?: SqlParameter[]): Promise<DescribeStatementCommandOutput>;
   batch(sqls: string[]): Promise<DescribeStatementCommandOutput>;
@@ -35,18 +38,23 @@ export interface RedshiftHarness {
   close(): Promise<void>;
 }
 
-export async function startRedshiftHarness(options: { withMoto?: boolean; resultPageRows?: number; maxActiveStatements?: number } = {}): Promise<RedshiftHarness> {
+export type RedshiftHarnessOptions = { withMoto?: boolean } & Pick<RedshiftWarehouseOptions, 'resultPageRows' | 'maxActiveStatements' | 'maxRetainedStatements' | 'maxRetainedResultBytes' | 'resultLimits'>;
+
+export async function startRedshiftHarness(options: RedshiftHarnessOptions = {}): Promise<RedshiftHarness> {
   const stateDir = mkdtempSync(join(tmpdir(), 'sdp-redshift-'));
   // Run as root, the embedded Postgres runs as an unprivileged user that must be able to enter this folder.
   chmodSync(stateDir, 0o711);
   const engine = await startPostgresEngine({ url: postgresUrl, stateDir: join(stateDir, 'postgres') });
   let moto: MotoServer | undefined;
   if (options.withMoto) moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
-  const api: RedshiftDataServer = await startRedshiftDataApi({
-    port: 0, engine, s3Endpoint: moto?.endpoint ?? 'http://127.0.0.1:9', region,
-    resultPageRows: options.resultPageRows, maxActiveStatements: options.maxActiveStatements,
+  const { resultPageRows, maxActiveStatements, maxRetainedStatements, maxRetainedResultBytes, resultLimits } = options;
+  const warehouse = openRedshiftWarehouse({
+    engine, s3Endpoint: moto?.endpoint ?? 'http://127.0.0.1:9', region,
+    resultPageRows, maxActiveStatements, maxRetainedStatements, maxRetainedResultBytes, resultLimits,
   });
-  const client = new RedshiftDataClient({ endpoint: api.endpoint, region, credentials });
+  // The Data API reached the way every client reaches it: through the emulator's gateway.
+  const gateway = new GatewayServer({ port: 0, motoUrl: moto?.endpoint ?? 'http://127.0.0.1:9', services: [redshiftDataService(warehouse.api)] });
+  const client = new RedshiftDataClient({ endpoint: await gateway.start(), region, credentials });
   const s3 = new S3Client({ endpoint: moto?.endpoint ?? 'http://127.0.0.1:9', region, credentials, forcePathStyle: true });
   const database = `rs_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const target = { ClusterIdentifier: 'sales-warehouse', Database: database, SecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:redshift' };
@@ -81,8 +89,10 @@ export async function startRedshiftHarness(options: { withMoto?: boolean; result
       } while (NextToken);
       return records;
     },
+    gateway,
     async close() {
-      await api.stop();
+      await gateway.stop();
+      await warehouse.stop();
       client.destroy();
       s3.destroy();
       await moto?.stop();

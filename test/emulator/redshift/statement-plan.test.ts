@@ -40,3 +40,19 @@ describe('Redshift SQL translation', () => {
     expect(planStatement("COPY t FROM '/tmp/x.csv' CSV")).toEqual({ kind: 'sql', sql: "COPY t FROM '/tmp/x.csv' CSV" });
   });
 });
+
+describe('Redshift SQL translation on hostile input', () => {
+  it('handles long runs of comments and spaces in linear time', () => {
+    const runs = '/**/ '.repeat(80_000);
+    const started = performance.now();
+    expect(translateRedshiftSql(`SELECT 1 ${runs}`)).toBe(`SELECT 1 ${runs}`);
+    expect(translateRedshiftSql(`CREATE TABLE t (a INT ${runs} DISTKEY ${runs}, b DATE ${runs} SORTKEY ${runs})`).replace(/\/\*\*\/ /g, '').replace(/\s+/g, ' ')).toBe('CREATE TABLE t (a INT , b DATE )');
+    expect(planStatement(`SELECT ${runs} GETDATE ${runs} ( ${runs} )`)).toEqual({ kind: 'sql', sql: `SELECT ${runs} LOCALTIMESTAMP(0)` });
+    // Quadratic scanning took about 3 s for 20,000 comments, so about a minute here.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses a statement longer than Redshift\'s 16 MB limit', () => {
+    expect(() => planStatement(`SELECT '${'x'.repeat(16 * 1024 * 1024)}'`)).toThrow(/more than Redshift's 16777216-byte limit/);
+  });
+});
