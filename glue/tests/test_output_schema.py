@@ -8,7 +8,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "redshift" / "job-output-schema.json"
-ONE_CLEAN_ONE_REJECTED = "order_id,order_date,customer_id,product_id,quantity,unit_price\nO1,2024-01-31,C1,P1,3,19.99\nO2,2024-01-31,C1,P2,-1,5\n"
+ONE_CLEAN_ONE_REJECTED = (
+    "order_id,order_date,customer_id,product_id,quantity,unit_price\n"
+    "O1,2024-01-31,C1,P1,3,19.99\n"
+    "O2,2024-01-31,C1,P2,-1,5\n"
+)
 
 
 def parquet_columns(folder: Path) -> list[dict]:
@@ -27,6 +31,7 @@ def test_the_job_writes_the_parquet_schemas_the_loader_and_the_warehouse_are_hel
     actual = {"clean": parquet_columns(output / "cleaned" / "sales"), "rejected": parquet_columns(output / "rejected")}
     expected = json.loads(SCHEMA_FILE.read_text())
     assert actual == expected, (
-        f"the job's Parquet output no longer matches {SCHEMA_FILE.name}: if the change is meant, write this into it and "
+        f"the job's Parquet output no longer matches {SCHEMA_FILE.name}: if the change is meant, write this into it "
+        "and "
         f"make the loader's CLEAN_COLUMNS/REJECTED_COLUMNS and sql/ddl follow:\n{json.dumps(actual, indent=2)}"
     )

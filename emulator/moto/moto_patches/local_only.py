@@ -50,7 +50,8 @@ def _serve_local_only(self, environ, start_response):
     reason = _refusal(environ)
     if reason is None:
         return _serve(self, environ, start_response)
-    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>{_escape(reason)}</Message></Error>'.encode()
+    error = f"<Error><Code>AccessDenied</Code><Message>{_escape(reason)}</Message></Error>"
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n{error}'.encode()
     start_response("403 Forbidden", [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))])
     return [body]
 
