@@ -57,7 +57,10 @@ interface Totals {
   lines: number;
   units: number;
   revenueCents: number;
-  orders?: Set<string> | number;
+  /** Distinct orders, in the groups that count them. */
+  orders?: number;
+  /** The serial of the last order counted: an order's lines arrive together, so one number does a set's work. */
+  countedOrder?: number;
 }
 
 /** Exact aggregates of the clean rows, in memory bounded by the catalogue (not by the row count). */
@@ -71,23 +74,17 @@ export class Aggregates {
     by_country: new Map<string, Totals>(),
     by_channel: new Map<string, Totals>(),
   };
-  private readonly countedOrders = { month: new Set<string>(), customer: new Set<string>() };
 
   /** Adds the clean lines of one order (all lines of an order are contiguous in the file). */
   addOrder(lines: CleanLine[]): void {
     if (lines.length === 0) return;
-    this.total.orders += 1;
-    this.countedOrders.month.clear();
-    this.countedOrders.customer.clear();
+    const order = (this.total.orders += 1);
     for (const line of lines) {
       this.total.lines += 1;
       this.total.units += line.quantity;
       this.total.revenueCents += line.totalCents;
-      const month = line.order_date.slice(0, 7);
-      this.add(this.groups.by_month, month, line, !this.countedOrders.month.has(month));
-      this.countedOrders.month.add(month);
-      this.add(this.groups.by_customer, line.customer_id, line, !this.countedOrders.customer.has(line.customer_id));
-      this.countedOrders.customer.add(line.customer_id);
+      this.add(this.groups.by_month, line.order_date.slice(0, 7), line, order);
+      this.add(this.groups.by_customer, line.customer_id, line, order);
       this.add(this.groups.by_product, line.product_id, line);
       this.add(this.groups.by_category, line.category ?? NO_VALUE, line);
       this.add(this.groups.by_country, line.country ?? NO_VALUE, line);
@@ -95,16 +92,20 @@ export class Aggregates {
     }
   }
 
-  private add(group: Map<string, Totals>, key: string, line: CleanLine, newOrder?: boolean): void {
+  /** `order`, the serial of the line's order, is given in the groups that count orders. */
+  private add(group: Map<string, Totals>, key: string, line: CleanLine, order?: number): void {
     let totals = group.get(key);
     if (!totals) {
-      totals = { lines: 0, units: 0, revenueCents: 0, ...(newOrder === undefined ? {} : { orders: 0 }) };
+      totals = { lines: 0, units: 0, revenueCents: 0, ...(order === undefined ? {} : { orders: 0, countedOrder: 0 }) };
       group.set(key, totals);
     }
     totals.lines += 1;
     totals.units += line.quantity;
     totals.revenueCents += line.totalCents;
-    if (newOrder) totals.orders = (totals.orders as number) + 1;
+    if (order !== undefined && totals.countedOrder !== order) {
+      totals.orders = (totals.orders as number) + 1;
+      totals.countedOrder = order;
+    }
   }
 
   toJson(): Record<string, unknown> {
