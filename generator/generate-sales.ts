@@ -53,6 +53,9 @@ const OPTIONAL_TEXT: readonly Column[] = ['customer_name', 'customer_email', 'pr
 const KNOWN_CATEGORIES = new Set(referenceData.categories);
 const FREE_TEXT = new Set([COL.customer_name, COL.customer_email, COL.product_name, COL.category, COL.city]);
 
+/** The reasons of a record that passed validation, shared rather than allocated per row. */
+const NO_REASONS: readonly string[] = [];
+
 /** Kinds of dirt and their weights: rejections are the most common, as in real exports. */
 const DIRT = ['fault', 'faults', 'malformed', 'oddity', 'quoted_text', 'exact_duplicate', 'conflicting_duplicate', 'repeated_rejection'] as const;
 const DIRT_WEIGHTS = cumulativeWeights([9, 1.2, 1.5, 3, 1.5, 1, 1, 0.4]);
@@ -72,6 +75,16 @@ function daysByMonth(from: string, to: string): { days: string[][]; cumulative: 
     days[days.length - 1]?.push(iso);
   }
   return { days, cumulative: cumulativeWeights(weights) };
+}
+
+/** Prices and discounts come from small sets (the catalogue, DISCOUNTS), so each plain text is formatted once. */
+function memoised(format: (units: number) => string): (units: number) => string {
+  const texts = new Map<number, string>();
+  return (units) => {
+    let text = texts.get(units);
+    if (text === undefined) texts.set(units, (text = format(units)));
+    return text;
+  };
 }
 
 interface HeaderField {
@@ -121,12 +134,8 @@ export function generateSales(options: GenerateOptions): GenerateResult {
   const truth = new TruthWriter(base, options.rows <= (options.truthRowsLimit ?? DEFAULT_TRUTH_ROWS_LIMIT));
   csv.write(`${bom ? '\uFEFF' : ''}${header.map((field) => encodeField(field.name)).join(',')}${eol}`);
 
-  const priceTexts = new Map<number, string>();
-  const plainPrice = (units: number): string => {
-    let text = priceTexts.get(units);
-    if (text === undefined) priceTexts.set(units, (text = raw.plainPrice(units)));
-    return text;
-  };
+  const plainPrice = memoised(raw.plainPrice);
+  const plainDiscount = memoised(raw.plainDiscount);
   const fields: string[] = new Array<string>(COLUMNS.length).fill('');
   const encoded: string[] = new Array<string>(header.length).fill('');
 
@@ -158,7 +167,7 @@ export function generateSales(options: GenerateOptions): GenerateResult {
     fields[COL.category] = optional('category', line.category, noisy);
     fields[COL.quantity] = vary(noisy) ? raw.renderQuantity(random, line.quantity) : String(line.quantity);
     fields[COL.unit_price] = vary(noisy) ? raw.renderPrice(random, line.unitPriceUnits) : plainPrice(line.unitPriceUnits);
-    fields[COL.discount] = vary(noisy) ? raw.renderDiscount(random, line.discountUnits) : raw.plainDiscount(line.discountUnits);
+    fields[COL.discount] = vary(noisy) ? raw.renderDiscount(random, line.discountUnits) : plainDiscount(line.discountUnits);
     fields[COL.country] = optional('country', line.country, noisy);
     fields[COL.city] = optional('city', line.city, noisy);
     fields[COL.payment_method] = optional('payment_method', line.payment_method, noisy);
@@ -184,7 +193,7 @@ export function generateSales(options: GenerateOptions): GenerateResult {
   let physicalLine = 2; // the header is line 1
   let recordsWritten = 0;
   const block: EmittedRecord[] = [];
-  function emit(record: string, reasons: string[], clean: CleanLine | null, quality: QualityCount | null): void {
+  function emit(record: string, reasons: readonly string[], clean: CleanLine | null, quality: QualityCount | null): void {
     const breaks = record.includes('\n') ? record.split('\n').length - 1 : 0;
     block.push({ sourceLine: physicalLine, rawRecord: breaks ? record.replace(/\r\n/g, '\n') : record, reasons, clean, quality });
     csv.write(record + eol);
@@ -196,7 +205,7 @@ export function generateSales(options: GenerateOptions): GenerateResult {
   function emitCopy(line: CleanLine): void {
     render(line, true);
     encode(true);
-    emit(encoded.join(','), [], line, null);
+    emit(encoded.join(','), NO_REASONS, line, null);
   }
 
   function newLine(order: { id: string; date: string; customer: Customer; payment: string; channel: string }, lineIndex: number, productIndex: number): CleanLine {
@@ -258,7 +267,7 @@ export function generateSales(options: GenerateOptions): GenerateResult {
       render(line, noisy);
       if (!(random.next() < dirtyRate)) {
         encode(noisy);
-        emit(encoded.join(','), [], line, null);
+        emit(encoded.join(','), NO_REASONS, line, null);
         validLines.push(line);
         continue;
       }
@@ -280,7 +289,7 @@ export function generateSales(options: GenerateOptions): GenerateResult {
       const quality = dirt === 'oddity' ? applyOddity(random, line, fields) : null;
       if (dirt === 'quoted_text') applyQuotedText(random, line, fields, eol);
       encode(true);
-      emit(encoded.join(','), [], line, quality);
+      emit(encoded.join(','), NO_REASONS, line, quality);
       validLines.push(line);
       if (recordsWritten >= options.rows) continue;
       const original = random.pick(validLines);

@@ -6,12 +6,17 @@ export interface EmittedRecord {
   /** The record's text with line breaks as `\n`. */
   rawRecord: string;
   /** Rejection reasons in DESIGN 4.2 order; empty when the record passed validation. */
-  reasons: string[];
+  reasons: readonly string[];
   clean: CleanLine | null;
   quality: QualityCount | null;
 }
 
 export type Outcome = 'clean' | 'rejected' | 'duplicate_dropped' | 'duplicate_order_line';
+
+/** A clean line's whole content, to tell identical copies from lines that only share a key. */
+function rowIdentity(line: CleanLine): string {
+  return JSON.stringify(cleanRowJson(line, 0));
+}
 
 /**
  * The duplicate rules of docs/data-contract.md over one order's records (every copy of a line key
@@ -24,7 +29,6 @@ export function resolveOrderBlock(block: readonly EmittedRecord[]): Outcome[] {
   // Blocks are small (an order's lines), so later rows with the same key are found by scanning;
   // identical rows share a line key, so whole-row identities are built only when keys collide.
   const identities: (string | undefined)[] = new Array<string | undefined>(block.length);
-  const identity = (index: number): string => (identities[index] ??= JSON.stringify(cleanRowJson((block[index] as EmittedRecord).clean as CleanLine, 0)));
   for (let index = block.length - 1; index >= 0; index--) {
     const clean = (block[index] as EmittedRecord).clean;
     if (clean === null) {
@@ -35,7 +39,7 @@ export function resolveOrderBlock(block: readonly EmittedRecord[]): Outcome[] {
     for (let later = index + 1; later < block.length; later++) {
       const other = (block[later] as EmittedRecord).clean;
       if (other === null || other.line_key !== clean.line_key || other.order_id !== clean.order_id) continue;
-      if (identity(later) === identity(index)) {
+      if ((identities[later] ??= rowIdentity(other)) === (identities[index] ??= rowIdentity(clean))) {
         outcomes[index] = 'duplicate_dropped';
         break;
       }

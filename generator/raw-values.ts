@@ -17,9 +17,12 @@ function randomCase(random: SeededRandom, value: string): string {
   return style === 0 ? value.toLowerCase() : style === 1 ? value.toUpperCase() : value;
 }
 
+const PADDINGS = [['  ', ' '], [' ', ''], ['', '  ']] as const;
+
 /** Leading/trailing spaces, which every column's rule trims (tabs are not used: "trim" is read as spaces only). */
 export function pad(random: SeededRandom, value: string): string {
-  return random.pick([`  ${value} `, ` ${value}`, `${value}  `]);
+  const [before, after] = random.pick(PADDINGS);
+  return `${before}${value}${after}`;
 }
 
 const two = (value: number): string => (value < 10 ? `0${value}` : String(value));
@@ -120,20 +123,25 @@ export function renderCategory(random: SeededRandom, category: string): string {
   }
 }
 
-const countriesByCode = new Map(referenceData.countries.map((country) => [country.alpha2, country]));
+/** The accepted spellings of each country, built once rather than per rendering. */
+const countryForms = new Map(
+  referenceData.countries.map((country) => [country.alpha2, [country.alpha2.toLowerCase(), country.alpha3, country.name, country.name.replaceAll(' ', '  '), ...country.aliases]]),
+);
 
 export function renderCountry(random: SeededRandom, alpha2: string): string {
-  const country = countriesByCode.get(alpha2);
-  if (!country) throw new Error(`country code ${alpha2} of the generator's customer pool is not in reference_data.json: add it there or drop it from the pool`);
-  const forms = [country.alpha2.toLowerCase(), country.alpha3, country.name, country.name.replace(/ /g, '  '), ...country.aliases];
+  const forms = countryForms.get(alpha2);
+  if (!forms) throw new Error(`country code ${alpha2} of the generator's customer pool is not in reference_data.json: add it there or drop it from the pool`);
   const form = randomCase(random, random.pick(forms));
   return random.chance(0.3) ? pad(random, form) : form;
 }
 
+const SEPARATORS = [' ', '-', '_', '  '];
+const SEPARATOR = /[ _]/g;
+
 /** A payment method or channel variant, with case and separator noise (`Credit-Card`, `bank__transfer`). */
 export function renderVariant(random: SeededRandom, variants: Record<string, string[]>, canonical: string): string {
   const form = randomCase(random, random.pick([canonical, ...(variants[canonical] ?? [])]));
-  const separated = form.replace(/[ _]/g, () => random.pick([' ', '-', '_', '  ']));
+  const separated = form.replace(SEPARATOR, () => random.pick(SEPARATORS));
   return random.chance(0.3) ? pad(random, separated) : separated;
 }
 
@@ -143,5 +151,5 @@ export function renderEmail(random: SeededRandom, email: string): string {
 
 /** Free text (names, cities): padding and doubled inner spaces, which the job collapses. */
 export function renderText(random: SeededRandom, text: string): string {
-  return random.chance(0.5) ? pad(random, text.replace(/ /g, '   ')) : `${text} `;
+  return random.chance(0.5) ? pad(random, text.replaceAll(' ', '   ')) : `${text} `;
 }
