@@ -35,3 +35,9 @@ export function rawObjectKey(options: { fileName: string; source?: string; rawPr
 export function profileUri(profilesUri: string, name: string): string {
   return `${profilesUri.endsWith('/') ? profilesUri : `${profilesUri}/`}${name}.json`;
 }
+
+/** The source name of a profile URI (…/config/sources/<name>.json), or undefined for anything else. */
+export function sourceNameOfProfileUri(uri: string | undefined): string | undefined {
+  const name = /\/([^/]+)\.json$/.exec(uri ?? '')?.[1];
+  return name !== undefined && isSourceName(name) ? name : undefined;
+}

@@ -23,6 +23,8 @@ export interface RunManifest {
   counts: RunCounts | null;
   outputs: { clean: OutputObject[]; rejected: OutputObject[] };
   copy_manifests?: { clean: string; rejected: string };
+  /** The source profile the run was given (docs/data-contract.md, Source profiles); absent without one. */
+  source_profile?: { name: string; digest: string | null };
   reason?: string;
   error?: string;
 }
@@ -56,6 +58,7 @@ function problemsOf(manifest: unknown, runId: string): string[] {
   for (const name of ['started_at', 'ended_at']) {
     if (typeof at(manifest, name) !== 'string') problems.push(`${name} is missing`);
   }
+  if (at(manifest, 'source_profile') !== undefined && typeof at(manifest, 'source_profile', 'name') !== 'string') problems.push('source_profile.name is missing');
   if (status !== 'succeeded') return problems;
   for (const name of COUNT_NAMES) {
     if (!Number.isInteger(at(manifest, 'counts', name))) problems.push(`counts.${name} is not an integer`);

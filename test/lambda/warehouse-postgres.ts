@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { RedshiftData, Row } from '../../warehouse/redshift-data.js';
-import { splitSqlScript } from '../../warehouse/sql-script.js';
+import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
 
 export const postgresUrl = process.env.SALES_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const ddlScript = readFileSync(new URL('../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8');
@@ -34,7 +34,8 @@ export class WarehouseOnPostgres {
     await client.query(`SET search_path TO ${schema}`);
     await client.query('SET client_min_messages TO warning');
     const warehouse = new WarehouseOnPostgres(client, schema);
-    if (options.applyDdl) await warehouse.transaction(splitSqlScript(ddlScript));
+    // Every migration of sql/ddl/, in order, as db:migrate applies them.
+    if (options.applyDdl) for (const migration of ddlMigrations()) await warehouse.transaction(migration.statements);
     return warehouse;
   }
 

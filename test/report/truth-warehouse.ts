@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { RedshiftData } from '../../warehouse/redshift-data.js';
-import { splitSqlScript } from '../../warehouse/sql-script.js';
+import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
 import { generateSales } from '../../generator/generate-sales.js';
 import { startRedshiftHarness, type RedshiftHarness } from '../emulator/redshift/redshift-harness.js';
 
@@ -37,7 +37,8 @@ export function generateTruth(options: { rows: number; seed: number }): { truth:
   }
 }
 
-const ddl = splitSqlScript(readFileSync(new URL('../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8'));
+/** Every migration of sql/ddl/, in order, as db:migrate applies them. */
+const ddl = ddlMigrations().flatMap((migration) => migration.statements);
 
 export interface TruthWarehouse {
   harness: RedshiftHarness;

@@ -37,6 +37,7 @@ function manifest(status: 'succeeded' | 'rejected_file'): string {
     started_at: '2024-03-05T10:01:00.123Z',
     ended_at: '2024-03-05T10:03:00Z',
     status,
+    source_profile: { name: 'classic-cars', digest: `sha256:${'0'.repeat(64)}` },
     counts: status === 'succeeded' ? { rows_read: 10, rows_clean: 8, rows_rejected: 1, duplicates_dropped: 1, blank_lines: 0 } : null,
     outputs: status === 'succeeded'
       ? {
