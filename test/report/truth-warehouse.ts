@@ -45,6 +45,9 @@ export interface TruthWarehouse {
   /** The Data API client code the Lambdas use, against the emulator. */
   redshift: RedshiftData;
   load(rows: CleanRow[]): Promise<void>;
+  /** Inserts rows as the loader leaves them in load_audit or sales_rejected; absent columns take their defaults. */
+  insert(table: 'load_audit' | 'sales_rejected', rows: Record<string, string | number | null>[]): Promise<void>;
+  /** Empties every warehouse table. */
   empty(): Promise<void>;
   close(): Promise<void>;
 }
@@ -78,8 +81,15 @@ export async function startTruthWarehouse(options: { withMoto?: boolean } = {}):
         [JSON.stringify(rows)],
       );
     },
+    async insert(table, rows) {
+      const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+      await direct.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.map((column) => `r.${column}`).join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json) AS r`,
+        [JSON.stringify(rows)],
+      );
+    },
     async empty() {
-      await direct.query('TRUNCATE sales');
+      await direct.query('TRUNCATE sales, sales_rejected, load_audit');
     },
     async close() {
       await direct.end();
