@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { readGroundTruth } from '../../drivers/reconcile-run.js';
 import { readSourceProfile } from '../../profiles/source-profile.js';
 import { projectRoot } from '../../stage/python-env.js';
 
@@ -88,6 +89,14 @@ describe('the expected results of the export fixtures', () => {
         expect(total.lines).toBe(truth.counts.rows_clean);
         expect(Object.keys(truth.aggregates.by_month)).toEqual(Object.keys(truth.aggregates.by_month).sort());
         expect(truth.date_range.from <= truth.date_range.to).toBe(true);
+      });
+
+      it('is read by the reconciliation the end-to-end tests run (drivers/reconcile-run.ts)', () => {
+        const groundTruth = readGroundTruth(join(exportsDir, file));
+        expect(groundTruth.counts).toEqual(truth.counts);
+        expect(groundTruth.rejected).toEqual(rejected);
+        expect(groundTruth.clean).toBeUndefined();
+        expect(groundTruth.aggregates.by_month).toEqual(truth.aggregates.by_month);
       });
 
       it('names its profile and the headers the profile leaves out', () => {
