@@ -50,13 +50,15 @@ export function inferProfile(options: {
   const encoding = detectEncoding(sample.bytes, { complete: sample.complete });
   decisions.push({ topic: 'encoding', choice: encoding.encoding, evidence: encoding.evidence });
 
-  const delimiter = detectDelimiter(encoding.text, { maxRecords: (options.maxRecords ?? DEFAULT_SAMPLE_RECORDS) + 1, complete: sample.complete });
+  const maxRecords = options.maxRecords ?? DEFAULT_SAMPLE_RECORDS;
+  const delimiter = detectDelimiter(encoding.text, { maxRecords: maxRecords + 1, complete: sample.complete });
   decisions.push({ topic: 'delimiter', choice: delimiterName(delimiter.delimiter), evidence: delimiter.evidence });
   const [header = [], ...data] = delimiter.records;
+  const whole = sample.complete && data.length < maxRecords;
   decisions.unshift({
     topic: 'sample',
     choice: `${data.length} data records`,
-    evidence: `${sample.complete ? 'the whole file' : `the first ${data.length} records`}${sample.gzip ? ', gzip-compressed' : ''}`,
+    evidence: `${whole ? 'the whole file' : `the first ${data.length} records of the file (--sample-rows)`}${sample.gzip ? ', gzip-compressed' : ''}`,
   });
 
   // Records with more or fewer fields than the header are malformed: their values sit under the wrong headers.

@@ -122,6 +122,14 @@ describe('inference rules', () => {
     expect(profile.columns).toEqual({ order_id: 'Ref', order_date: 'Datum', customer_id: 'Kunde', customer_name: 'Kunde', product_id: 'Artikel', quantity: 'Stk', unit_price: 'Betrag' });
   });
 
+  it('samples the first records of a long file and says so', async () => {
+    const rows = Array.from({ length: 30 }, (_, index) => `${index},2024-03-0${(index % 9) + 1},c${index},p,1,2.50`);
+    const path = writeCsv('long.csv', `order_id,order_date,customer_id,product_id,quantity,unit_price\n${rows.join('\n')}\n`);
+    const { decisions } = await inferProfile({ name: 'long', sample: await readFileSample(path), maxRecords: 10 });
+    expect(decision(decisions, 'sample')).toEqual({ topic: 'sample', choice: '10 data records', evidence: 'the first 10 records of the file (--sample-rows)' });
+    expect(decision((await infer(path)).decisions, 'sample').evidence).toBe('the whole file');
+  });
+
   it('reads byte order marks and refuses text with NUL bytes', () => {
     expect(detectEncoding(Buffer.from([0xef, 0xbb, 0xbf, 0x61]), { complete: true })).toMatchObject({ encoding: 'utf-8', text: 'a' });
     expect(detectEncoding(Buffer.from([0xff, 0xfe, 0x61, 0x00, 0xfc, 0x00]), { complete: true })).toMatchObject({ encoding: 'utf-16', text: 'aü' });
