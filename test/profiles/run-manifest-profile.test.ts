@@ -26,6 +26,7 @@ describe('the run manifest schema and source profiles', () => {
     expect(validate(rejected('profile_column_not_found:PRICEEACH', { name: 'classic-cars', digest })), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(rejected('profile_not_found:classic-cars', { name: 'classic-cars', digest: null }))).toBe(true);
     expect(validate(rejected('missing_required_columns:order_id'))).toBe(true);
+    expect(validate({ ...rejected('invalid_profile:classic-cars', { name: 'classic-cars', digest }), detail: "/columns: must have required property 'quantity'" })).toBe(true);
   });
 
   it('accepts the reasons a profile or a compressed file rejects a file with, and no other', () => {
