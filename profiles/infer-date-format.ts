@@ -60,12 +60,12 @@ function leadingNumbers(value: string): [number, number] | undefined {
  */
 export function inferDateFormat(column: { header: string; values: string[] }, options: { preferDayFirst?: boolean } = {}): DateFormatDecision {
   const values = [...new Set(column.values.map((value) => value.trim()))];
-  if (values.length === 0) throw new NoDateFormatError(`"${column.header}" has no date in the sampled records: pass the column with --map order_date=HEADER or write date_formats by hand`);
+  if (values.length === 0) throw new NoDateFormatError(`"${column.header}" has no date in the sampled records: name the date column with --map order_date=HEADER`);
   const scored = candidatePatterns.map((candidate) => ({ candidate, parsed: values.filter((value) => candidate.matcher.parse(value) !== undefined).length }));
   const most = Math.max(...scored.map((item) => item.parsed));
   if (most === 0) {
     throw new NoDateFormatError(`no candidate pattern reads the dates of "${column.header}" (e.g. ${values.slice(0, 3).map((value) => `"${value}"`).join(', ')}): `
-      + 'write the Spark datetime pattern into format.date_formats by hand');
+      + 'name its Spark datetime pattern with --date-format PATTERN');
   }
   const best = scored.filter((item) => item.parsed === most).map((item) => item.candidate);
   const orders = new Set(best.map((candidate) => candidate.order));
@@ -90,4 +90,16 @@ export function inferDateFormat(column: { header: string; values: string[] }, op
     `${candidatePatterns.length} candidate patterns tried${runnerUp ? `; next best ${runnerUp.candidate.matcher.pattern} reads ${runnerUp.parsed}` : ''}`,
   ].join('; ');
   return { pattern: chosen.matcher.pattern, evidence, ...(ambiguity ? { ambiguity } : {}) };
+}
+
+/** A pattern the user gave (--date-format): checked as a profile checks it, with how many sampled values it reads. */
+export function givenDateFormat(column: { header: string; values: string[] }, pattern: string): DateFormatDecision {
+  const matcher = sparkDateMatcher(pattern);
+  const values = [...new Set(column.values.map((value) => value.trim()))];
+  const unread = values.filter((value) => matcher.parse(value) === undefined);
+  return {
+    pattern,
+    evidence: `given with --date-format; "${column.header}": it reads ${values.length - unread.length} of the ${values.length} distinct sampled values`
+      + (unread.length > 0 ? `; not ${unread.slice(0, 3).map((value) => `"${value}"`).join(', ')}, rejected as invalid_date` : ''),
+  };
 }

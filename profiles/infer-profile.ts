@@ -2,7 +2,7 @@ import { isNullToken } from './contract-columns.js';
 import { delimiterName, detectDelimiter } from './detect-delimiter.js';
 import { detectEncoding } from './detect-encoding.js';
 import type { FileSample } from './file-sample.js';
-import { inferDateFormat } from './infer-date-format.js';
+import { givenDateFormat, inferDateFormat } from './infer-date-format.js';
 import { inferDecimalSeparator } from './infer-decimal-separator.js';
 import { inferLineKey, inferOrderLevel } from './infer-line-rules.js';
 import { matchHeaders, type UnmatchedColumn } from './match-headers.js';
@@ -44,6 +44,8 @@ export function inferProfile(options: {
   /** Contract column → header, decided by the user (--map). */
   overrides?: Record<string, string>;
   preferDayFirst?: boolean;
+  /** A Spark datetime pattern decided by the user (--date-format), used instead of inferring one. */
+  dateFormat?: string;
 }): InferredProfile {
   const { sample } = options;
   const decisions: InferenceDecision[] = [];
@@ -76,7 +78,8 @@ export function inferProfile(options: {
   const position = (column: string) => (column in columns ? header.indexOf(columns[column]!) : undefined);
   const valuesOf = (column: string) => (column in columns ? valuesUnder(columns[column]!) : []);
 
-  const dates = inferDateFormat({ header: columns.order_date!, values: valuesOf('order_date') }, { preferDayFirst: options.preferDayFirst });
+  const dateColumn = { header: columns.order_date!, values: valuesOf('order_date') };
+  const dates = options.dateFormat !== undefined ? givenDateFormat(dateColumn, options.dateFormat) : inferDateFormat(dateColumn, { preferDayFirst: options.preferDayFirst });
   decisions.push({ topic: 'date format', choice: dates.pattern, evidence: dates.evidence, ...(dates.ambiguity ? { warning: dates.ambiguity } : {}) });
 
   const numeric = ['quantity', 'unit_price', 'discount'].filter((column) => column in columns);

@@ -106,6 +106,14 @@ describe('inference rules', () => {
     expect(told).toMatchObject({ choice: 'dd/MM/yyyy', warning: expect.stringContaining('as --dates said') });
   });
 
+  it('takes a date pattern the user names when no candidate reads the dates, and says how many values it reads', async () => {
+    const path = writeCsv('odd-dates.csv', 'order_id,order_date,customer_id,product_id,quantity,unit_price\n1,2024|03|05,c,p,1,1\n2,2024|3|6,c,p,1,1\n');
+    await expect(infer(path)).rejects.toThrow(/no candidate pattern reads the dates of "order_date" .*name its Spark datetime pattern with --date-format PATTERN/);
+    const { profile, decisions } = await inferProfile({ name: 'odd', sample: await readFileSample(path), dateFormat: 'yyyy|MM|dd' });
+    expect(profile.format?.date_formats).toEqual(['yyyy|MM|dd']);
+    expect(decision(decisions, 'date format').evidence).toBe('given with --date-format; "order_date": it reads 1 of the 2 distinct sampled values; not "2024|3|6", rejected as invalid_date');
+  });
+
   it('prefers the pattern that documents the values: unpadded days need d, padded ones keep dd', async () => {
     const unpadded = writeCsv('unpadded.csv', 'order,date,customer,sku,qty,price\n1,5.3.2024,c,p,1,1\n2,15.03.2024,c,p,1,1\n');
     expect((await infer(unpadded)).profile.format?.date_formats).toEqual(['d.M.yyyy']);
