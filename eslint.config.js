@@ -14,7 +14,7 @@ export const layers = [
   ['emulator'],
   ['stage', 'artifacts'],
   ['lambda', 'generator'],
-  ['warehouse'],
+  ['warehouse', 'profiles'],
   ['contract'],
 ];
 

@@ -35,7 +35,11 @@ export interface RunManifest {
   copy_manifests?: { clean: string; rejected: string };
   checks?: { name: string; passed: boolean; detail: string }[];
   sample_rejections?: { source_line: number; reasons: string[]; raw_record: string }[];
+  /** The source profile the run was given (docs/data-contract.md, Source profiles); absent without one. */
+  source_profile?: { name: string; digest: string | null };
   reason?: string;
+  /** For a rejected file: what exactly is wrong (an invalid profile's problems). */
+  detail?: string;
   error?: string;
 }
 

@@ -20,6 +20,17 @@ export const analyticsColumns = {
   revenue_by_country: ['country', 'orders', 'units', 'revenue', 'revenue_share_pct'],
   repeat_customers: ['customers', 'repeat_customers', 'repeat_customer_rate_pct', 'repeat_customer_revenue', 'repeat_revenue_share_pct'],
   sales_channel_mix: ['sales_channel', 'orders', 'units', 'revenue', 'revenue_share_pct'],
+  data_quality_sources: [
+    'source', 'runs', 'runs_loaded', 'files_rejected', 'runs_failed', 'rows_read', 'rows_clean', 'rows_rejected', 'duplicates_dropped',
+    'rejected_share_pct', 'last_run_at',
+  ],
+  data_quality_reasons: [
+    'source', 'scope', 'reason', 'rejected', 'share_of_rows_read_pct', 'example_run_id', 'example_source_uri', 'example_source_line', 'example_raw_record',
+  ],
+  data_quality_runs: [
+    'run_id', 'source', 'source_uri', 'status', 'run_at', 'rows_read', 'rows_clean', 'rows_rejected', 'duplicates_dropped', 'rejected_share_pct', 'problem',
+  ],
+  data_quality_over_time: ['source', 'run_date', 'runs', 'files_rejected', 'rows_read', 'rows_rejected', 'rejected_share_pct'],
 } as const;
 
 export type QueryName = keyof typeof analyticsColumns;

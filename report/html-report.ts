@@ -1,3 +1,5 @@
+import { chartFigure, type Chart } from './chart-figure.js';
+import { renderDataQualitySection } from './data-quality-section.js';
 import { formatCount, formatMoney, formatPercent, formatShare } from './decimal-format.js';
 import { insights, isEmptyWarehouse } from './insights.js';
 import { recordsOf, type AnalyticsResults, type Value } from './run-analytics.js';
@@ -8,15 +10,6 @@ export interface ReportPage {
   generatedAt: Date;
   /** Where the numbers come from, shown in the header (`stage local, sales-warehouse/sales`). */
   source: string;
-}
-
-interface Chart {
-  id: string;
-  title: string;
-  note: string;
-  draw: (options: { title: string; points: ChartPoint[]; formatTick: (value: number) => string }) => string;
-  points: ChartPoint[];
-  formatTick: (value: number) => string;
 }
 
 const text = (value: Value | undefined): string => String(value ?? '');
@@ -102,14 +95,6 @@ function keyFigures(results: AnalyticsResults): string {
   return `<section class="figures">${tiles.map(([label, value, exact]) => `<div class="figure"${exact ? ` title="${escapeXml(exact)}"` : ''}><span>${escapeXml(label)}</span><strong>${escapeXml(value)}</strong></div>`).join('')}</section>`;
 }
 
-function chartFigure(chart: Chart): string {
-  const body = chart.points.length === 0
-    ? '<p class="no-data">No data for this chart.</p>'
-    : chart.draw({ title: chart.title, points: chart.points, formatTick: chart.formatTick });
-  return `<figure class="chart" id="${chart.id}" data-chart="${chart.id}" data-points="${chart.points.length}">`
-    + `<figcaption><strong>${escapeXml(chart.title)}</strong> <span>${escapeXml(chart.note)}</span></figcaption>${body}</figure>`;
-}
-
 const STYLE = `
 body { margin: 0; background: #f5f6f8; color: #27303a; font: 15px/1.5 system-ui, sans-serif; }
 main { max-width: 820px; margin: 0 auto; padding: 24px 16px 48px; }
@@ -124,6 +109,16 @@ h1 { margin: 0 0 4px; font-size: 26px; } h2 { font-size: 18px; margin: 28px 0 8p
 .chart svg { display: block; }
 .empty { background: #fff8e6; border: 1px solid #f0d79a; border-radius: 8px; padding: 12px 16px; }
 footer { color: #5b6470; font-size: 13px; margin-top: 32px; }
+h3 { font-size: 15px; margin: 20px 0 6px; }
+.note { color: #5b6470; font-size: 13px; }
+.table-scroll { overflow-x: auto; background: #fff; border-radius: 8px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
+th, td { text-align: left; vertical-align: top; padding: 5px 6px; border-bottom: 1px solid #e3e6ea; }
+th { background: #eef0f3; font-weight: 600; } .number { text-align: right; white-space: nowrap; }
+code.raw { display: block; white-space: pre-wrap; overflow-wrap: anywhere; background: #f5f6f8; padding: 2px 4px; border-radius: 4px; }
+code.reason { display: block; color: #5b6470; font-size: 12px; overflow-wrap: anywhere; }
+table.reasons td:last-child { width: 45%; } table.reasons td:nth-child(2) { width: 30%; }
+.where { display: block; color: #5b6470; font-size: 12px; overflow-wrap: anywhere; }
 `;
 
 /** The whole report as one self-contained HTML page: inline CSS and SVG, no script, nothing fetched. */
@@ -133,13 +128,15 @@ export function renderHtmlReport(page: ReportPage): string {
   const content = isEmptyWarehouse(results)
     ? '<section class="empty" id="empty-warehouse"><h2>The warehouse has no sales yet</h2>'
       + '<p>The table <code>sales</code> is empty, so there is nothing to chart. Upload a sales file (on stage local: '
-      + '<code>npm run upload -- FILE</code>), wait for the pipeline to load it, then run <code>npm run report</code> again.</p></section>'
+      + '<code>npm run upload -- FILE</code>), wait for the pipeline to load it, then run <code>npm run report</code> again. '
+      + 'If files were uploaded, the data-quality section below says why nothing of them was loaded.</p></section>'
     : `${keyFigures(results)}<section class="summary" id="summary"><h2>Summary</h2><ul>${insights(results).map((sentence) => `<li>${escapeXml(sentence)}</li>`).join('')}</ul></section>`
       + `<section id="charts"><h2>Charts</h2>${reportCharts(results).map(chartFigure).join('')}</section>`;
   return '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
     + '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
     + `<title>Sales report ${escapeXml(generated)}</title><style>${STYLE}</style></head>`
     + `<body><main><h1>Sales report</h1><p class="meta">${escapeXml(page.source)} · generated ${escapeXml(generated)}</p>${content}`
+    + renderDataQualitySection(results)
     + '<footer>Figures from the queries in <code>sql/analytics/</code>; each result is also a CSV file beside this page. '
     + 'Revenue is the net line amount (quantity × unit price × (1 − discount)); an order\'s value sums its lines.</footer>'
     + '</main></body></html>\n';

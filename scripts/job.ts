@@ -11,11 +11,12 @@ function fail(message: string): never {
 }
 
 const { values } = parseArgs({
-  options: { input: { type: 'string' }, output: { type: 'string' }, 'run-date': { type: 'string' }, 'run-id': { type: 'string' } },
+  options: { input: { type: 'string' }, output: { type: 'string' }, 'run-date': { type: 'string' }, 'run-id': { type: 'string' }, profile: { type: 'string' } },
 });
-const input = values.input ?? fail('--input FILE is required (a sales CSV). Usage: npm run job -- --input FILE --output DIR');
+const input = values.input ?? fail('--input FILE is required (a sales CSV). Usage: npm run job -- --input FILE --output DIR [--profile sources/NAME.json]');
 if (!existsSync(input)) fail(`input file not found: ${input}`);
 const output = resolve(values.output ?? 'out/job');
+if (values.profile !== undefined && !existsSync(values.profile)) fail(`profile not found: ${values.profile} (a source profile, e.g. sources/NAME.json; npm run sources:infer writes one)`);
 if (values['run-date'] && !/^\d{4}-\d{2}-\d{2}$/.test(values['run-date'])) fail(`--run-date must be YYYY-MM-DD, got "${values['run-date']}"`);
 const runId = values['run-id'] ?? `local-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
 mkdirSync(output, { recursive: true });
@@ -31,7 +32,9 @@ try {
 
 const args = ['glue/clean_sales.py', '--input_uri', resolve(input), '--output_uri', output, '--run_id', runId];
 if (values['run-date']) args.push('--run_date', values['run-date']);
-console.log(`job: cleaning ${input} with Spark local mode (run ${runId})`);
+// The same argument the trigger gives a file under raw/<name>/ on AWS (docs/data-contract.md, Source profiles).
+if (values.profile) args.push('--source_profile_uri', resolve(values.profile));
+console.log(`job: cleaning ${input}${values.profile ? ` with profile ${values.profile}` : ''} with Spark local mode (run ${runId})`);
 const started = Date.now();
 const result = spawnSync(python, args, {
   cwd: projectRoot,

@@ -6,6 +6,7 @@
 export type StackOutputName =
   | 'region'
   | 'data_bucket_name'
+  | 'source_profiles_uri'
   | 'ingest_queue_url'
   | 'ingest_dlq_url'
   | 'trigger_function_name'

@@ -79,7 +79,8 @@ resource "aws_glue_job" "clean_sales" {
     max_concurrent_runs = var.glue_max_concurrent_runs
   }
 
-  # The per-run arguments --input_uri, --run_id and --source_version come from the trigger.
+  # The per-run arguments --input_uri, --run_id, --source_version and, for a file under raw/<name>/
+  # whose profile exists, --source_profile_uri come from the trigger.
   default_arguments = {
     "--job-language"                     = "python"
     "--extra-py-files"                   = local.glue_package_uri

@@ -59,6 +59,18 @@ data "aws_iam_policy_document" "trigger" {
     resources = [aws_sqs_queue.ingest.arn]
   }
   statement {
+    sid = "FindSourceProfiles"
+    # Whether config/sources/<name>.json exists, for a file under raw/<name>/: a listing answers
+    # "no such profile" plainly, where a HEAD without s3:ListBucket would answer 403.
+    actions   = ["s3:ListBucket"]
+    resources = [local.data_bucket_arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${local.source_profiles_prefix}*"]
+    }
+  }
+  statement {
     sid       = "StartCleanSalesRuns"
     actions   = ["glue:StartJobRun"]
     resources = [local.glue_job_arn]
@@ -189,7 +201,7 @@ data "aws_iam_policy_document" "glue_job" {
   statement {
     sid       = "ReadInputsAndCode"
     actions   = ["s3:GetObject"]
-    resources = ["${local.data_bucket_arn}/raw/*", "${local.data_bucket_arn}/scripts/glue/*"]
+    resources = ["${local.data_bucket_arn}/raw/*", "${local.data_bucket_arn}/scripts/glue/*", "${local.data_bucket_arn}/${local.source_profiles_prefix}*"]
   }
   statement {
     sid = "WriteRunOutputs"
@@ -210,7 +222,8 @@ data "aws_iam_policy_document" "glue_job" {
     condition {
       test     = "StringLikeIfExists"
       variable = "s3:prefix"
-      values   = ["raw/*", "cleaned/*", "rejected/*", "manifests/*", "tmp/*"]
+      # config/sources/*: a profile removed after the trigger saw it is then "not found", not "access denied".
+      values = ["raw/*", "cleaned/*", "rejected/*", "manifests/*", "tmp/*", "${local.source_profiles_prefix}*"]
     }
   }
   statement {

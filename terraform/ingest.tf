@@ -105,7 +105,8 @@ resource "aws_lambda_function" "trigger" {
       GLUE_JOB_NAME           = aws_glue_job.clean_sales.name
       IDEMPOTENCY_TABLE_NAME  = aws_dynamodb_table.idempotency.name
       RAW_PREFIX              = local.raw_prefix
-      RAW_SUFFIX              = local.raw_suffix
+      RAW_SUFFIXES            = join(",", local.raw_suffixes)
+      SOURCE_PROFILES_URI     = local.source_profiles_uri
       OUTPUT_URI              = local.data_bucket_uri
       POWERTOOLS_SERVICE_NAME = "trigger"
       POWERTOOLS_LOG_LEVEL    = var.log_level

@@ -8,8 +8,13 @@ output "data_bucket_name" {
   value       = aws_s3_bucket.data.bucket
 }
 
+output "source_profiles_uri" {
+  description = "Folder of the source profiles (sources/*.json) in the data bucket: config/sources/<name>.json is used for files under raw/<name>/."
+  value       = local.source_profiles_uri
+}
+
 output "ingest_queue_url" {
-  description = "URL of the SQS queue that receives raw/*.csv ObjectCreated events."
+  description = "URL of the SQS queue that receives raw/*.csv and raw/*.csv.gz ObjectCreated events."
   value       = aws_sqs_queue.ingest.id
 }
 

@@ -1,11 +1,17 @@
 locals {
   data_bucket_name = "${local.name_prefix}-data-${local.account_id}"
-  data_folders     = ["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/", "tmp/"]
+  data_folders     = ["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/", "tmp/", "config/"]
   data_bucket_uri  = "s3://${aws_s3_bucket.data.bucket}/"
 
   # The objects that start a run; the trigger reads the same values from its environment.
-  raw_prefix = "raw/"
-  raw_suffix = ".csv"
+  raw_prefix   = "raw/"
+  raw_suffixes = [".csv", ".csv.gz"]
+
+  # Source profiles (docs/data-contract.md): sources/<name>.json becomes config/sources/<name>.json, and
+  # a file under raw/<name>/ is cleaned with it.
+  source_profiles_dir    = "${path.module}/../sources"
+  source_profiles_prefix = "config/sources/"
+  source_profiles_uri    = "s3://${aws_s3_bucket.data.bucket}/${local.source_profiles_prefix}"
 }
 
 resource "aws_s3_bucket" "data" {
@@ -117,14 +123,29 @@ resource "aws_s3_object" "folder" {
 resource "aws_s3_bucket_notification" "data" {
   bucket = aws_s3_bucket.data.id
 
-  queue {
-    id            = "raw-csv-to-ingest-queue"
-    queue_arn     = aws_sqs_queue.ingest.arn
-    events        = ["s3:ObjectCreated:*"]
-    filter_prefix = local.raw_prefix
-    filter_suffix = local.raw_suffix
+  # One rule per suffix: a rule has one suffix, and ".csv" and ".csv.gz" do not overlap.
+  dynamic "queue" {
+    for_each = local.raw_suffixes
+    content {
+      id            = "raw${replace(queue.value, ".", "-")}-to-ingest-queue"
+      queue_arn     = aws_sqs_queue.ingest.arn
+      events        = ["s3:ObjectCreated:*"]
+      filter_prefix = local.raw_prefix
+      filter_suffix = queue.value
+    }
   }
 
   # S3 test-sends a message when the notification is saved: the queue must already allow it.
   depends_on = [aws_sqs_queue_policy.ingest]
+}
+
+# Adding sources/<name>.json and applying is all a new source needs: one object per profile.
+resource "aws_s3_object" "source_profile" {
+  for_each     = fileset(local.source_profiles_dir, "*.json")
+  bucket       = aws_s3_bucket.data.id
+  key          = "${local.source_profiles_prefix}${each.value}"
+  source       = "${local.source_profiles_dir}/${each.value}"
+  source_hash  = filemd5("${local.source_profiles_dir}/${each.value}")
+  content_type = "application/json"
+  kms_key_id   = aws_kms_key.data.arn
 }

@@ -19,12 +19,15 @@ function buildArtifacts(): void {
   if (build.status !== 0) throw new LocalTerraformApplyError(`\`npm run build\` failed, so the local stage has no Lambda or Glue artifacts to deploy:\n${build.stderr || build.stdout}`);
 }
 
-/** Everything an apply of stage local depends on: the module, the stage's variables and the built artifacts. */
+/** Everything an apply of stage local depends on: the module, the stage's variables, the source profiles it uploads and the built artifacts. */
 export function localTerraformFingerprint(endpoint: string): string {
   const hash = createHash('sha256').update(endpoint);
+  const sourcesDir = join(projectRoot, 'sources');
   const files = [
     ...readdirSync(terraformDir).filter((name) => name.endsWith('.tf') && name !== 'local_override.tf').map((name) => join(terraformDir, name)),
     join(terraformDir, 'stages', 'local.tfvars'),
+    // Adding or changing sources/<name>.json and running dev:up must upload it (storage.tf's for_each).
+    ...(existsSync(sourcesDir) ? readdirSync(sourcesDir).filter((name) => name.endsWith('.json')).map((name) => join(sourcesDir, name)) : []),
     ...['lambda/trigger.zip', 'lambda/loader.zip', 'glue/clean_sales.py', 'glue/sales_cleaning.zip'].map((file) => join(projectRoot, 'dist', file)),
   ].sort();
   for (const file of files) hash.update(file).update(existsSync(file) ? readFileSync(file) : 'missing');

@@ -6,6 +6,8 @@ export interface FinishedJobRun {
   runId: string;
   inputUri: string;
   sourceVersion?: string;
+  /** The source profile the trigger gave the run, for a file under raw/<name>/. */
+  sourceProfileUri?: string;
   startedAt?: Date;
   endedAt?: Date;
   errorMessage?: string;
@@ -30,6 +32,7 @@ export async function getFinishedJobRun(glue: GlueClient, run: { jobName: string
     runId,
     inputUri,
     sourceVersion: JobRun?.Arguments?.['--source_version'],
+    sourceProfileUri: JobRun?.Arguments?.['--source_profile_uri'],
     startedAt: JobRun?.StartedOn,
     endedAt: JobRun?.CompletedOn,
     errorMessage: JobRun?.ErrorMessage,

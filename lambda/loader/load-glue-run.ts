@@ -1,6 +1,7 @@
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { sourceNameOfProfileUri } from '../../contract/source-name.js';
 import type { RedshiftData } from '../../warehouse/redshift-data.js';
 import { isFinalState, type GlueJobStateChange } from './glue-state-change.js';
 import { getFinishedJobRun, type FinishedJobRun } from './job-run.js';
@@ -47,6 +48,7 @@ export function auditWithoutRows(options: { run: FinishedJobRun; state: string; 
     jobRunId: run.jobRunId,
     sourceUri: manifest?.source.uri ?? run.inputUri,
     sourceVersion: manifest?.source.version ?? run.sourceVersion,
+    sourceName: manifest?.source_profile?.name ?? sourceNameOfProfileUri(run.sourceProfileUri),
     status,
     counts: manifest?.counts,
     startedAt: manifest?.started_at ?? run.startedAt,

@@ -15,6 +15,8 @@ export interface AuditRow {
   jobRunId: string;
   sourceUri: string;
   sourceVersion?: string | null;
+  /** The source profile's name; null for a file read with the contract's own header matching. */
+  sourceName?: string | null;
   status: AuditStatus;
   counts?: RunCounts | null;
   startedAt?: string | Date;
@@ -99,6 +101,7 @@ function insertAudit(row: AuditRow): string {
     job_run_id: sqlString(row.jobRunId),
     source_uri: sqlString(row.sourceUri),
     source_version: sqlNullableString(row.sourceVersion),
+    source_name: sqlNullableString(row.sourceName),
     status: sqlString(row.status),
     rows_read: sqlInteger(row.counts?.rows_read),
     rows_clean: sqlInteger(row.counts?.rows_clean),
@@ -137,6 +140,7 @@ export function loadRunStatements(options: { manifest: RunManifest; jobRunId: st
       jobRunId: options.jobRunId,
       sourceUri: manifest.source.uri,
       sourceVersion: manifest.source.version,
+      sourceName: manifest.source_profile?.name,
       status: 'loaded',
       counts: manifest.counts,
       startedAt: manifest.started_at,

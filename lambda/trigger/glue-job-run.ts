@@ -7,15 +7,18 @@ export interface JobRunRequest {
   inputUri: string;
   sourceVersion: string;
   outputUri: string;
+  /** The source profile of a file under raw/<name>/ (docs/data-contract.md, Source profiles), when it exists. */
+  sourceProfileUri?: string;
 }
 
-export function jobRunRequest(options: { jobName: string; outputUri: string; runId: string; object: CreatedObject }): JobRunRequest {
+export function jobRunRequest(options: { jobName: string; outputUri: string; runId: string; object: CreatedObject; sourceProfileUri?: string }): JobRunRequest {
   return {
     jobName: options.jobName,
     runId: options.runId,
     inputUri: `s3://${options.object.bucket}/${options.object.key}`,
     sourceVersion: options.object.version,
     outputUri: options.outputUri,
+    ...(options.sourceProfileUri ? { sourceProfileUri: options.sourceProfileUri } : {}),
   };
 }
 
@@ -27,6 +30,7 @@ export async function startJobRun(glue: GlueClient, request: JobRunRequest): Pro
       '--run_id': request.runId,
       '--source_version': request.sourceVersion,
       '--output_uri': request.outputUri,
+      ...(request.sourceProfileUri ? { '--source_profile_uri': request.sourceProfileUri } : {}),
     },
   }));
   if (!response.JobRunId) throw new Error(`glue:StartJobRun for job ${request.jobName} (run ${request.runId}) returned no JobRunId`);

@@ -5,6 +5,7 @@ import { isRetryLaterError, jobRunRequest } from './glue-job-run.js';
 import type { JobStarter } from './idempotent-job-starter.js';
 import { deriveRunId } from '../../contract/run-id.js';
 import { isRawObject, parseS3Notification, type RawObjectFilter } from './s3-notification.js';
+import type { SourceProfileFinder } from './source-profile.js';
 
 export interface TriggerSettings {
   jobName: string;
@@ -17,8 +18,8 @@ export interface TriggerSettings {
  * object is logged and dropped; a failed start throws, which reports this message (and only this one)
  * as a batch item failure so SQS delivers it again.
  */
-export function messageProcessor(options: { startJob: JobStarter; logger: Logger; settings: TriggerSettings }) {
-  const { startJob, logger, settings } = options;
+export function messageProcessor(options: { startJob: JobStarter; findSourceProfile: SourceProfileFinder; logger: Logger; settings: TriggerSettings }) {
+  const { startJob, findSourceProfile, logger, settings } = options;
   return async (record: SQSRecord): Promise<void> => {
     const notification = parseS3Notification(record.body);
     if (notification.kind === 'test-event') {
@@ -35,12 +36,13 @@ export function messageProcessor(options: { startJob: JobStarter; logger: Logger
         continue;
       }
       const runId = deriveRunId(object);
-      const request = jobRunRequest({ jobName: settings.jobName, outputUri: settings.outputUri, runId, object });
       try {
+        const profile = await findSourceProfile(object.key);
+        const request = jobRunRequest({ jobName: settings.jobName, outputUri: settings.outputUri, runId, object, sourceProfileUri: profile.uri });
         const started = await startJob(request, record.messageId);
         const outcome = started.startedByMessageId === record.messageId ? 'started' : 'duplicate';
         logger.info(outcome === 'started' ? 'started a Glue run' : 'duplicate delivery: the run was started before', {
-          object: uri, version: object.version, runId, jobRunId: started.jobRunId, outcome,
+          object: uri, version: object.version, runId, jobRunId: started.jobRunId, outcome, sourceProfile: profile.description,
         });
       } catch (error) {
         // Another delivery is starting this run right now; if that one fails, its own message is retried.

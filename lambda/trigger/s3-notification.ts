@@ -72,10 +72,12 @@ export function parseS3Notification(body: string): S3Notification {
 
 export interface RawObjectFilter {
   prefix: string;
-  suffix: string;
+  /** Any one of these ends a raw object's key (`.csv`, `.csv.gz`): S3 has one notification rule per suffix. */
+  suffixes: string[];
 }
 
-/** The same test S3's notification filter applies, repeated here because a queue can be fed by other sources. */
+/** The same test S3's notification filters apply, repeated here because a queue can be fed by other sources. */
 export function isRawObject(key: string, filter: RawObjectFilter): boolean {
-  return key.startsWith(filter.prefix) && key.endsWith(filter.suffix) && key.length >= filter.prefix.length + filter.suffix.length;
+  return key.startsWith(filter.prefix)
+    && filter.suffixes.some((suffix) => key.endsWith(suffix) && key.length >= filter.prefix.length + suffix.length);
 }

@@ -13,7 +13,7 @@ run "functions_get_the_environment_their_code_reads" {
 
   assert {
     condition = keys(aws_lambda_function.trigger.environment[0].variables) == sort([
-      "GLUE_JOB_NAME", "IDEMPOTENCY_TABLE_NAME", "RAW_PREFIX", "RAW_SUFFIX", "OUTPUT_URI",
+      "GLUE_JOB_NAME", "IDEMPOTENCY_TABLE_NAME", "RAW_PREFIX", "RAW_SUFFIXES", "SOURCE_PROFILES_URI", "OUTPUT_URI",
       "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL",
     ])
     error_message = "The trigger's environment variable names must be exactly the ones its code reads."
@@ -30,11 +30,12 @@ run "functions_get_the_environment_their_code_reads" {
   assert {
     condition = (
       aws_lambda_function.trigger.environment[0].variables.RAW_PREFIX == "raw/" &&
-      aws_lambda_function.trigger.environment[0].variables.RAW_SUFFIX == ".csv" &&
+      aws_lambda_function.trigger.environment[0].variables.RAW_SUFFIXES == ".csv,.csv.gz" &&
+      aws_lambda_function.trigger.environment[0].variables.SOURCE_PROFILES_URI == "s3://sdp-${var.stage}-data-123456789012/config/sources/" &&
       aws_lambda_function.trigger.environment[0].variables.OUTPUT_URI == "s3://sdp-${var.stage}-data-123456789012/" &&
       aws_lambda_function.trigger.environment[0].variables.GLUE_JOB_NAME == "sdp-${var.stage}-clean-sales"
     )
-    error_message = "The trigger must read raw/*.csv and start the stage's clean-sales job with the bucket as output."
+    error_message = "The trigger must read raw/*.csv and raw/*.csv.gz, find profiles under config/sources/ and start the stage's clean-sales job with the bucket as output."
   }
 
   assert {

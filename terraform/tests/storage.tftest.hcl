@@ -70,18 +70,21 @@ run "raw_csv_uploads_notify_the_ingest_queue" {
   command = plan
 
   assert {
-    condition     = length(aws_s3_bucket_notification.data.queue) == 1
-    error_message = "The data bucket must send exactly one notification, to the ingest queue."
+    condition     = length(aws_s3_bucket_notification.data.queue) == 2 && alltrue([for rule in aws_s3_bucket_notification.data.queue : rule.queue_arn == aws_sqs_queue.ingest.arn])
+    error_message = "The data bucket must send one notification per raw suffix, each to the ingest queue."
   }
 
   assert {
-    condition     = one(aws_s3_bucket_notification.data.queue).filter_prefix == "raw/" && one(aws_s3_bucket_notification.data.queue).filter_suffix == ".csv"
-    error_message = "The notification filter must be prefix raw/ and suffix .csv, the objects the trigger accepts."
+    condition = (
+      alltrue([for rule in aws_s3_bucket_notification.data.queue : rule.filter_prefix == "raw/"]) &&
+      toset([for rule in aws_s3_bucket_notification.data.queue : rule.filter_suffix]) == toset([".csv", ".csv.gz"])
+    )
+    error_message = "The notification filters must be prefix raw/ and suffixes .csv and .csv.gz, the objects the trigger accepts."
   }
 
   assert {
-    condition     = one(aws_s3_bucket_notification.data.queue).events == toset(["s3:ObjectCreated:*"])
-    error_message = "The notification must fire on every ObjectCreated event."
+    condition     = alltrue([for rule in aws_s3_bucket_notification.data.queue : rule.events == toset(["s3:ObjectCreated:*"])])
+    error_message = "The notifications must fire on every ObjectCreated event."
   }
 
   assert {
@@ -107,5 +110,27 @@ run "raw_csv_uploads_notify_the_ingest_queue" {
   assert {
     condition     = jsondecode(aws_sqs_queue.ingest.redrive_policy).deadLetterTargetArn == aws_sqs_queue.ingest_dlq.arn
     error_message = "The ingest queue must redrive to the ingest dead-letter queue."
+  }
+}
+
+run "every_source_profile_is_uploaded_to_config_sources" {
+  command = plan
+
+  assert {
+    condition     = keys(aws_s3_object.source_profile) == sort(tolist(fileset("${path.module}/../sources", "*.json")))
+    error_message = "Every sources/*.json must become one object, and nothing else."
+  }
+
+  assert {
+    condition = alltrue([
+      for file, object in aws_s3_object.source_profile :
+      object.key == "config/sources/${file}" && object.content_type == "application/json" && object.kms_key_id != null
+    ])
+    error_message = "Each profile must be uploaded to config/sources/<name>.json as JSON, encrypted with the stack key."
+  }
+
+  assert {
+    condition     = contains(keys(aws_s3_object.source_profile), "classic-cars.json")
+    error_message = "The example profile of the public sample-sales export must be uploaded."
   }
 }

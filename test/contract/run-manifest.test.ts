@@ -14,6 +14,12 @@ describe('parseRunManifest', () => {
     expect(parseRunManifest(JSON.stringify(rejected), 'r1')).toMatchObject({ status: 'rejected_file', reason: 'empty_file' });
   });
 
+  it('reads the source profile of a run cleaned with one, and refuses one without a name', () => {
+    const profiled = { ...succeeded, source_profile: { name: 'classic-cars', digest: `sha256:${'a'.repeat(64)}` } };
+    expect(parseRunManifest(JSON.stringify(profiled), 'r1').source_profile).toEqual(profiled.source_profile);
+    expect(() => parseRunManifest(JSON.stringify({ ...succeeded, source_profile: { digest: null } }), 'r1')).toThrow(/source_profile must have required property 'name'/);
+  });
+
   it('gives a failed run without outputs empty output lists', () => {
     const failed = failedManifest({ runId: 'r1', error: 'boom' });
     expect(parseRunManifest(JSON.stringify(failed), 'r1').outputs).toEqual({ clean: [], rejected: [] });

@@ -37,7 +37,7 @@ describe('build:lambdas', () => {
   it('bundles a trigger whose handler runs without node_modules', () => {
     const result = invokeBundle({
       name: 'trigger',
-      env: { GLUE_JOB_NAME: 'j', IDEMPOTENCY_TABLE_NAME: 't', RAW_PREFIX: 'raw/', RAW_SUFFIX: '.csv', OUTPUT_URI: 's3://b/' },
+      env: { GLUE_JOB_NAME: 'j', IDEMPOTENCY_TABLE_NAME: 't', RAW_PREFIX: 'raw/', RAW_SUFFIXES: '.csv,.csv.gz', SOURCE_PROFILES_URI: 's3://b/config/sources/', OUTPUT_URI: 's3://b/' },
       event: { Records: [{ messageId: 'm1', body: JSON.stringify({ Event: 's3:TestEvent' }) }] },
     });
     expect(result).toEqual({ batchItemFailures: [] });

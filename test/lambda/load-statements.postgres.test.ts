@@ -200,9 +200,22 @@ describe('loader SQL on Postgres', () => {
       .toEqual([{ status: 'rejected_file', error: 'missing_required_columns:order_id', rows_read: null }]);
   });
 
-  it('applies the DDL a second time without error', async () => {
-    const { ddlScript } = await import('./warehouse-postgres.js');
-    const { splitSqlScript } = await import('../../warehouse/sql-script.js');
-    await expect(warehouse.transaction(splitSqlScript(ddlScript))).resolves.toBeUndefined();
+  it("records the source profile's name in load_audit: from the manifest, or for a run without one from its profile argument", async () => {
+    const manifest = succeededRun(warehouse, { runId: 'run-shop', modifiedAt: '2024-03-05 10:00:00', clean: [cleanRow('run-shop')] });
+    await load(warehouse, { ...manifest, source_profile: { name: 'shop-orders', digest: `sha256:${'0'.repeat(64)}` } });
+    await load(warehouse, succeededRun(warehouse, { runId: 'run-plain', modifiedAt: '2024-03-05 10:00:00', clean: [cleanRow('run-plain', { order_id: 'O-2' })] }));
+    await warehouse.transaction(auditOnlyStatements({
+      runId: 'run-failed', jobRunId: 'jr_9', sourceUri: 's3://sales-data/raw/uk-online-retail/a.csv', sourceName: 'uk-online-retail', status: 'failed', error: 'boom',
+    }));
+    expect(await warehouse.rows('SELECT run_id, source_name FROM load_audit ORDER BY run_id')).toEqual([
+      { run_id: 'run-failed', source_name: 'uk-online-retail' },
+      { run_id: 'run-plain', source_name: null },
+      { run_id: 'run-shop', source_name: 'shop-orders' },
+    ]);
+  });
+
+  it('applies the table DDL a second time without error (later migrations run once, as db:migrate records them)', async () => {
+    const { ddlMigrations } = await import('../../warehouse/migrate-warehouse.js');
+    await expect(warehouse.transaction(ddlMigrations()[0]!.statements)).resolves.toBeUndefined();
   });
 });

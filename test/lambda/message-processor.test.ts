@@ -4,7 +4,8 @@ import type { JobRunRequest } from '../../lambda/trigger/glue-job-run.js';
 import { messageProcessor } from '../../lambda/trigger/message-processor.js';
 import { s3CreatedBody, sqsRecord } from './aws-events.js';
 
-const settings = { jobName: 'clean', outputUri: 's3://sales-data/', filter: { prefix: 'raw/', suffix: '.csv' } };
+const settings = { jobName: 'clean', outputUri: 's3://sales-data/', filter: { prefix: 'raw/', suffixes: ['.csv', '.csv.gz'] } };
+const findSourceProfile = async (key: string) => (key.startsWith('raw/shop/') ? { uri: 's3://sales-data/config/sources/shop.json', description: 's3://sales-data/config/sources/shop.json' } : { description: 'none: not under raw/<source name>/' });
 
 /** Runs one message through the processor and returns the JSON log lines it wrote. */
 async function logsOf(body: string, startJob: (request: JobRunRequest) => Promise<{ jobRunId: string; startedByMessageId: string }>) {
@@ -15,7 +16,7 @@ async function logsOf(body: string, startJob: (request: JobRunRequest) => Promis
   }
   const logger = new Logger({ serviceName: 'trigger', logLevel: 'INFO' });
   try {
-    await messageProcessor({ logger, settings, startJob })(sqsRecord('m1', body)).catch(() => undefined);
+    await messageProcessor({ logger, settings, startJob, findSourceProfile })(sqsRecord('m1', body)).catch(() => undefined);
   } finally {
     vi.restoreAllMocks();
   }
@@ -29,6 +30,13 @@ describe('trigger logs', () => {
       level: 'INFO', service: 'trigger', object: 's3://sales-data/raw/a.csv', runId: expect.stringMatching(/^a-[0-9a-f]{16}$/),
       jobRunId: 'jr_1', outcome: 'started',
     })]);
+  });
+
+  it('name the source profile the run was given, or why none', async () => {
+    const withProfile = await logsOf(s3CreatedBody({ key: 'raw/shop/a.csv.gz', versionId: 'v1' }), async () => ({ jobRunId: 'jr_1', startedByMessageId: 'm1' }));
+    expect(withProfile[0]).toMatchObject({ outcome: 'started', sourceProfile: 's3://sales-data/config/sources/shop.json' });
+    const without = await logsOf(s3CreatedBody({ key: 'raw/a.csv', versionId: 'v1' }), async () => ({ jobRunId: 'jr_1', startedByMessageId: 'm1' }));
+    expect(without[0]).toMatchObject({ outcome: 'started', sourceProfile: 'none: not under raw/<source name>/' });
   });
 
   it('say "duplicate" when the run was started by an earlier message', async () => {

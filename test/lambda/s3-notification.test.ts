@@ -50,10 +50,13 @@ describe('parseS3Notification', () => {
 });
 
 describe('isRawObject', () => {
-  const filter = { prefix: 'raw/', suffix: '.csv' };
+  const filter = { prefix: 'raw/', suffixes: ['.csv', '.csv.gz'] };
 
-  it('accepts keys under the prefix with the suffix and nothing else', () => {
+  it('accepts keys under the prefix with one of the suffixes and nothing else', () => {
     expect(isRawObject('raw/2024/sales.csv', filter)).toBe(true);
+    expect(isRawObject('raw/shop/orders.csv.gz', filter)).toBe(true);
+    expect(isRawObject('raw/orders.gz', filter)).toBe(false);
+    expect(isRawObject('raw/.csv.gz', filter)).toBe(true);
     expect(isRawObject('raw/sales.json', filter)).toBe(false);
     expect(isRawObject('cleaned/sales.csv', filter)).toBe(false);
     expect(isRawObject('raw/sales.CSV', filter)).toBe(false);

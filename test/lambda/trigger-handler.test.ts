@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ConcurrentRunsExceededException, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,7 +17,8 @@ const environment = {
   GLUE_JOB_NAME: 'sales-pipeline-test-clean-sales',
   IDEMPOTENCY_TABLE_NAME: 'sales-pipeline-test-idempotency',
   RAW_PREFIX: 'raw/',
-  RAW_SUFFIX: '.csv',
+  RAW_SUFFIXES: '.csv,.csv.gz',
+  SOURCE_PROFILES_URI: 's3://sales-data/config/sources/',
   OUTPUT_URI: 's3://sales-data/',
   POWERTOOLS_SERVICE_NAME: 'trigger',
   POWERTOOLS_LOG_LEVEL: 'CRITICAL',
@@ -28,6 +30,14 @@ const glue = mockClient(GlueClient);
 let moto: MotoServer;
 let motoDir: string;
 let dynamodb: DynamoDBClient;
+const s3 = mockClient(S3Client);
+
+/** The profiles config/sources/ holds: the listing answers exactly as S3 does for a prefix. */
+function profilesInBucket(...names: string[]): void {
+  s3.on(ListObjectsV2Command).callsFake((input: { Bucket: string; Prefix: string }) => ({
+    Contents: names.map((name) => ({ Key: `config/sources/${name}.json` })).filter((object) => object.Key.startsWith(input.Prefix)).slice(0, 1),
+  }));
+}
 
 async function idempotencyRecords(): Promise<{ status: string; inProgressExpiry?: number }[]> {
   const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: environment.IDEMPOTENCY_TABLE_NAME }));
@@ -53,6 +63,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   glue.reset();
+  s3.reset();
+  profilesInBucket();
   let runs = 0;
   glue.on(StartJobRunCommand).callsFake(() => ({ JobRunId: `jr_${++runs}` }));
   // The table as terraform/ingest.tf defines it, empty for every test.
@@ -80,6 +92,37 @@ describe('trigger', () => {
       '--source_version': 'v7',
       '--output_uri': 's3://sales-data/',
     });
+  });
+
+  it('passes the profile of a file under raw/<name>/ when config/sources/<name>.json exists', async () => {
+    profilesInBucket('classic-cars', 'classic');
+    await handler(sqsEvent(
+      sqsRecord('m1', s3CreatedBody({ key: 'raw/classic-cars/2024/sales_data_sample.csv', versionId: 'v1' })),
+      sqsRecord('m2', s3CreatedBody({ key: 'raw/uk-retail/online_retail.csv', versionId: 'v1' })),
+      sqsRecord('m3', s3CreatedBody({ key: 'raw/classic-cars.csv', versionId: 'v1' })),
+    ), context);
+
+    const started = glue.commandCalls(StartJobRunCommand).map((call) => call.args[0].input.Arguments!);
+    // The batch's messages are processed concurrently: compare in key order.
+    expect(started.map((args) => [args['--input_uri'], args['--source_profile_uri']]).sort()).toEqual([
+      ['s3://sales-data/raw/classic-cars.csv', undefined],
+      ['s3://sales-data/raw/classic-cars/2024/sales_data_sample.csv', 's3://sales-data/config/sources/classic-cars.json'],
+      ['s3://sales-data/raw/uk-retail/online_retail.csv', undefined],
+    ]);
+    // Only the exact key counts: classic-cars.json is not classic.json, and a file directly under raw/ looks nothing up.
+    expect(s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input.Prefix).sort()).toEqual(['config/sources/classic-cars.json', 'config/sources/uk-retail.json']);
+  });
+
+  it('starts runs for gzip-compressed uploads too', async () => {
+    await handler(sqsEvent(sqsRecord('m1', s3CreatedBody({ key: 'raw/exports/orders.csv.gz', versionId: 'v1' }))), context);
+    expect(glue.commandCalls(StartJobRunCommand).map((call) => call.args[0].input.Arguments?.['--input_uri'])).toEqual(['s3://sales-data/raw/exports/orders.csv.gz']);
+  });
+
+  it('retries a message when the profile lookup fails, instead of running the file without its profile', async () => {
+    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    const result = await handler(sqsEvent(sqsRecord('p1', s3CreatedBody({ key: 'raw/classic-cars/a.csv', versionId: 'v1' }))), context);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'p1' }] });
+    expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(0);
   });
 
   it('starts no second run for a duplicate delivery, in the same batch or a later one', async () => {

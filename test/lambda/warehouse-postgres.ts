@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { RedshiftData, Row } from '../../warehouse/redshift-data.js';
-import { splitSqlScript } from '../../warehouse/sql-script.js';
+import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
 
 export const postgresUrl = process.env.SALES_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const ddlScript = readFileSync(new URL('../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8');
 
 /**
  * What the emulator's Data API does to Redshift SQL before Postgres runs it (DESIGN 2), reduced to the
@@ -33,7 +31,8 @@ export class WarehouseOnPostgres {
   static async create(options: { applyDdl: boolean } = { applyDdl: true }): Promise<WarehouseOnPostgres> {
     const schema = `loader_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
     const warehouse = new WarehouseOnPostgres(await connect(schema), schema, new Map(), true);
-    if (options.applyDdl) await warehouse.transaction(splitSqlScript(ddlScript));
+    // Every migration of sql/ddl/, in order, as db:migrate applies them.
+    if (options.applyDdl) for (const migration of ddlMigrations()) await warehouse.transaction(migration.statements);
     return warehouse;
   }
 

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryNames } from '../../report/analytics-queries.js';
 import { generateReport, reportHtmlFile, reportPrefix, type GeneratedReport } from '../../report/generate-report.js';
 import { insights } from '../../report/insights.js';
+import { dataQualitySummary } from '../../report/data-quality-section.js';
+import { explainReason } from '../../report/rejection-reasons.js';
+import { exportFixtureRuns, warehouseRowsOf } from './export-fixture-runs.js';
 import { generateTruth, startTruthWarehouse, type TruthWarehouse } from './truth-warehouse.js';
 import { failOrSkip } from '../prerequisites.js';
 
@@ -24,13 +27,14 @@ interface PageVisit {
   failedRequests: string[];
   charts: { id: string; points: number; marks: number; visibleMarks: number; width: number; height: number; clippedTexts: string[] }[];
   summary: string[];
+  dataQuality: { summary: string[]; tables: string[]; text: string };
   emptyNotice: string | null;
 }
 
 /** Opens a report page and reads what a person would see, with everything the page logged or fetched. */
 async function visit(browser: Browser, file: string, screenshot: string): Promise<PageVisit> {
   const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
-  const visited: PageVisit = { consoleErrors: [], requests: [], failedRequests: [], charts: [], summary: [], emptyNotice: null };
+  const visited: PageVisit = { consoleErrors: [], requests: [], failedRequests: [], charts: [], summary: [], dataQuality: { summary: [], tables: [], text: '' }, emptyNotice: null };
   page.on('console', (message) => { if (message.type() === 'error') visited.consoleErrors.push(message.text()); });
   page.on('pageerror', (error) => visited.consoleErrors.push(error.message));
   page.on('request', (request) => visited.requests.push(request.url()));
@@ -56,6 +60,11 @@ async function visit(browser: Browser, file: string, screenshot: string): Promis
     };
   }));
   visited.summary = await page.locator('#summary li').allTextContents();
+  visited.dataQuality = {
+    summary: await page.locator('#data-quality-summary li').allTextContents(),
+    tables: await page.locator('#data-quality table').evaluateAll((tables) => tables.map((table) => table.id)),
+    text: await page.locator('#data-quality').innerText(),
+  };
   visited.emptyNotice = await page.locator('#empty-warehouse').count() > 0 ? await page.locator('#empty-warehouse').textContent() : null;
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, screenshot), fullPage: true });
@@ -79,6 +88,10 @@ describe('npm run report end to end: Data API, CSV files in the bucket, the page
       const { clean } = generateTruth({ rows: 6_000, seed: 29 });
       warehouse = await startTruthWarehouse({ withMoto: true });
       await warehouse.load(clean);
+      // The export fixtures' runs as the loader leaves them, so the data-quality section has sources, reasons and examples.
+      const { audit, rejected } = warehouseRowsOf(exportFixtureRuns());
+      await warehouse.insert('load_audit', audit);
+      await warehouse.insert('sales_rejected', rejected);
       await warehouse.harness.s3.send(new CreateBucketCommand({ Bucket: bucket }));
       outDir = mkdtempSync(join(tmpdir(), 'report-out-'));
       report = await generateReport({
@@ -127,6 +140,7 @@ describe('npm run report end to end: Data API, CSV files in the bucket, the page
         'revenue-by-category': rows('revenue_by_category'),
         'revenue-by-country': rows('revenue_by_country'),
         'sales-channel-mix': rows('sales_channel_mix'),
+        ...Object.fromEntries(exportFixtureRuns().map((run) => [`rejected-share-${run.truth.source}`, 1])),
       };
       expect(expectedMarks['monthly-revenue']).toBe(24);
       expect(Object.fromEntries(page.charts.map((chart) => [chart.id, chart.marks]))).toEqual(expectedMarks);
@@ -145,6 +159,22 @@ describe('npm run report end to end: Data API, CSV files in the bucket, the page
       expect(page.emptyNotice).toBeNull();
     });
 
+    it('shows what was left out and why, per source, without SQL: reasons in words, counts, examples and the runs', async () => {
+      const page = await visit(browser, join(outDir, reportHtmlFile), 'report-data-quality.png');
+      const runs = exportFixtureRuns();
+      expect(page.dataQuality.summary).toEqual(dataQualitySummary(report.results));
+      expect(page.dataQuality.summary[0]).toMatch(/^Of 215 rows read from 5 loaded files \(5 sources\), 189 \(87\.91%\) are in the warehouse, 24 \(11\.16%\) were rejected and 2 \(0\.93%\) dropped/);
+      expect(page.dataQuality.tables).toEqual(['data-quality-sources', ...runs.map((run) => `reasons-${run.truth.source}`), 'data-quality-runs']);
+      for (const run of runs) {
+        for (const reason of Object.keys(run.truth.reasons)) expect(page.dataQuality.text, `${run.truth.source} ${reason}`).toContain(explainReason(reason));
+      }
+      expect(page.dataQuality.text).toContain('A-24-0106;1;31.02.2024;K10099;Ölmühle Hänsel;9300-01;Leinöl kaltgepresst 0,75 l');
+      expect(page.dataQuality.text).toContain('536370,22726,ALARM CLOCK BAKELIKE GREEN,12,12/1/10 8:45,3.75,12583France');
+      const csv = readFileSync(join(outDir, 'data_quality_reasons.csv'), 'utf8');
+      expect(csv.split('\n')[0]).toBe('source,scope,reason,rejected,share_of_rows_read_pct,example_run_id,example_source_uri,example_source_line,example_raw_record');
+      expect(csv).toContain('uk-online-retail,row,missing_required:customer_id,5,7.58,uk-online-retail-run,');
+    });
+
     it('says so on an empty warehouse, without charts and without errors', async () => {
       await warehouse.empty();
       const emptyDir = join(outDir, 'empty');
@@ -158,6 +188,7 @@ describe('npm run report end to end: Data API, CSV files in the bucket, the page
       expect(page.charts).toEqual([]);
       expect(page.summary).toEqual([]);
       expect(page.emptyNotice).toContain('The warehouse has no sales yet');
+      expect(page.dataQuality.text).toContain('No run is recorded in load_audit yet');
     });
   });
 });

@@ -25,6 +25,28 @@ export const sampleRows: Record<QueryName, Row[]> = {
   revenue_by_country: [['US', 4, 15, '700.00', '70.00'], ['DE', 2, 10, '300.00', '30.00']],
   repeat_customers: [[4, 2, '50.00', '700.00', '70.00']],
   sales_channel_mix: [['online', 4, 15, '650.00', '65.00'], ['store', 2, 10, '350.00', '35.00']],
+  data_quality_sources: [
+    ['(no profile)', 2, 1, 1, 0, 100, 95, 4, 1, '4.00', '2026-11-24 09:00:00'],
+    ['shop-orders', 3, 2, 0, 1, 50, 45, 5, 0, '10.00', '2026-11-25 10:00:00'],
+  ],
+  data_quality_reasons: [
+    ['(no profile)', 'file', 'missing_required_columns:order_id,quantity', 1, null, 'run-2', 's3://data/raw/bad.csv', null, null],
+    ['(no profile)', 'row', 'invalid_date', 3, '3.00', 'run-1', 's3://data/raw/sales.csv', 7, 'O-7,2024-02-30,C-1,<P-1>,1,2.00'],
+    ['(no profile)', 'row', 'missing_required:customer_id', 1, '1.00', 'run-1', 's3://data/raw/sales.csv', 9, 'O-9,2024-02-01,,P-1,1,2.00'],
+    ['shop-orders', 'row', 'missing_required:product_id', 5, '10.00', 'run-4', 's3://data/raw/shop-orders/orders.csv', 11, '#1004,,,1,Tip,5.00\n"second line"'],
+  ],
+  data_quality_runs: [
+    ['run-5', 'shop-orders', 's3://data/raw/shop-orders/orders-3.csv', 'failed', '2026-11-25 10:00:00', null, null, null, null, null, 'Java heap space'],
+    ['run-4', 'shop-orders', 's3://data/raw/shop-orders/orders.csv', 'loaded', '2026-11-25 09:00:00', 30, 26, 4, 0, '13.33', null],
+    ['run-3', 'shop-orders', 's3://data/raw/shop-orders/orders-2.csv', 'loaded', '2026-11-24 12:00:00', 20, 19, 1, 0, '5.00', null],
+    ['run-2', '(no profile)', 's3://data/raw/bad.csv', 'rejected_file', '2026-11-24 09:00:00', null, null, null, null, null, 'missing_required_columns:order_id,quantity'],
+    ['run-1', '(no profile)', 's3://data/raw/sales.csv', 'loaded', '2026-11-24 08:00:00', 100, 95, 4, 1, '4.00', null],
+  ],
+  data_quality_over_time: [
+    ['(no profile)', '2026-11-24', 2, 1, 100, 4, '4.00'],
+    ['shop-orders', '2026-11-24', 1, 0, 20, 1, '5.00'],
+    ['shop-orders', '2026-11-25', 2, 0, 30, 4, '13.33'],
+  ],
 };
 
 export function resultsOf(rows: Record<QueryName, Row[]>): AnalyticsResults {
@@ -45,4 +67,8 @@ export const emptyRows: Record<QueryName, Row[]> = {
   customer_purchase_value: [[0, null, null, null, null, null, null]],
   customer_purchase_value_distribution: sampleRows.customer_purchase_value_distribution.map((row) => [...row.slice(0, 3), 0, null]),
   repeat_customers: [[0, 0, null, '0.00', null]],
+  data_quality_sources: [],
+  data_quality_reasons: [],
+  data_quality_runs: [],
+  data_quality_over_time: [],
 };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { RedshiftData } from '../../warehouse/redshift-data.js';
-import { splitSqlScript } from '../../warehouse/sql-script.js';
+import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
 import { generateSales } from '../../generator/generate-sales.js';
 import { startRedshiftHarness, type RedshiftHarness } from '../emulator/redshift/redshift-harness.js';
 
@@ -37,13 +37,17 @@ export function generateTruth(options: { rows: number; seed: number }): { truth:
   }
 }
 
-const ddl = splitSqlScript(readFileSync(new URL('../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8'));
+/** Every migration of sql/ddl/, in order, as db:migrate applies them. */
+const ddl = ddlMigrations().flatMap((migration) => migration.statements);
 
 export interface TruthWarehouse {
   harness: RedshiftHarness;
   /** The Data API client code the Lambdas use, against the emulator. */
   redshift: RedshiftData;
   load(rows: CleanRow[]): Promise<void>;
+  /** Inserts rows as the loader leaves them in load_audit or sales_rejected; absent columns take their defaults. */
+  insert(table: 'load_audit' | 'sales_rejected', rows: Record<string, string | number | null>[]): Promise<void>;
+  /** Empties every warehouse table. */
   empty(): Promise<void>;
   close(): Promise<void>;
 }
@@ -77,8 +81,15 @@ export async function startTruthWarehouse(options: { withMoto?: boolean } = {}):
         [JSON.stringify(rows)],
       );
     },
+    async insert(table, rows) {
+      const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+      await direct.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.map((column) => `r.${column}`).join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json) AS r`,
+        [JSON.stringify(rows)],
+      );
+    },
     async empty() {
-      await direct.query('TRUNCATE sales');
+      await direct.query('TRUNCATE sales, sales_rejected, load_audit');
     },
     async close() {
       await direct.end();

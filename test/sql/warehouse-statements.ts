@@ -33,7 +33,8 @@ const jobName = 'sales-clean';
 
 function manifest(status: 'succeeded' | 'rejected_file'): string {
   const run = status === 'succeeded' ? succeededManifest({ runId }) : rejectedFileManifest({ runId, reason: 'missing_required_columns:order_id' });
-  return JSON.stringify({ ...run, source: { ...run.source, uri: sourceUri }, started_at: '2024-03-05T10:01:00.123Z' });
+  const profile = { name: 'classic-cars', digest: `sha256:${'0'.repeat(64)}` };
+  return JSON.stringify({ ...run, source: { ...run.source, uri: sourceUri }, started_at: '2024-03-05T10:01:00.123Z', source_profile: profile });
 }
 
 const truth: GroundTruth = {

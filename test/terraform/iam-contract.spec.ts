@@ -102,8 +102,10 @@ describe.skipIf(!version)('IAM contract (stage dev)', () => {
       if (workload.facts.kind !== 'glue-job') continue;
       const { argumentUris, codeUris, tempDir, script, packages } = workload.facts;
       expect(stack.announcedUris, 'the job reads what one bucket notification announces').toHaveLength(1);
-      // --input_uri is not a default argument: the trigger sets it per run, to an object the bucket notification announced.
-      const uriOf = (base: string) => argumentUris[base] ?? (base === 'input_uri' ? stack.announcedUris[0] : undefined);
+      // --input_uri and --source_profile_uri are not default arguments: the trigger sets them per run, to an
+      // object the bucket notification announced and to a profile in the folder it was told (SOURCE_PROFILES_URI).
+      const perRun: Record<string, string | undefined> = { input_uri: stack.announcedUris[0], source_profile_uri: stack.sourceProfilesUri };
+      const uriOf = (base: string) => argumentUris[base] ?? perRun[base];
       const fromCode = s3NeedsOfOperations(glueStorageCalls(glueSources({ script, packages })).operations, uriOf);
       expect(fromCode.problems).toEqual([]);
       const needs: S3Need[] = [
@@ -143,6 +145,19 @@ describe.skipIf(!version)('IAM contract (stage dev)', () => {
       .map((need) => `${need.action} on ${need.uri} (${need.why})`))];
     expect(denied(loader.document, reads.loader)).toEqual([]);
     expect(denied(policyDocumentOfRole(blocks, copyRole), reads.copies.flatMap((copy) => copy.needs))).toEqual([]);
+  });
+
+  it("grants the trigger's role the listing that tells whether a file's source profile exists, and the job's role the profile itself", () => {
+    expect(stack.sourceProfilesUri, 'the trigger must be told the profile folder (SOURCE_PROFILES_URI)').toMatch(/^s3:\/\/[^/]+\/.+\/$/);
+    const profile = `${stack.sourceProfilesUri}classic-cars.json`;
+    const bucketArn = (bucket: string) => stack.bucketArns.get(bucket) ?? `arn:aws:s3:::${bucket}`;
+    const allows = (workload: Workload | undefined, action: string) => allowsS3Request({ statements: policyStatements(plan, workload!.document), request: { action, uri: profile }, bucketArn });
+    const trigger = workloads.find((workload) => workload.facts.kind === 'lambda' && workload.facts.codeName === 'trigger');
+    const job = workloads.find((workload) => workload.facts.kind === 'glue-job');
+    expect(allows(trigger, 's3:ListBucket')).toBe(true);
+    expect(allows(trigger, 's3:GetObject')).toBe(false);
+    expect(allows(job, 's3:GetObject')).toBe(true);
+    expect(allows(job, 's3:ListBucket')).toBe(true);
   });
 
   it('grants no wildcard action and no NotAction to any workload role', () => {

@@ -46,8 +46,10 @@ export interface StackFacts {
   bucketsUseKms: boolean;
   tablesUseKms: boolean;
   adminSecretUsesKms: boolean;
-  /** The folders whose new objects the bucket notifications announce, as s3:// URIs. */
+  /** The folders whose new objects the bucket notifications announce, as s3:// URIs (once each: a folder has a rule per suffix). */
   announcedUris: string[];
+  /** The folder of the source profiles the trigger passes to the job as --source_profile_uri (its SOURCE_PROFILES_URI). */
+  sourceProfilesUri: string | undefined;
   /** Bucket name to the ARN the plan gives it. */
   bucketArns: Map<string, string>;
 }
@@ -78,8 +80,10 @@ export function stackFacts(plan: StackPlan): StackFacts {
     const bucket = bucketsById.get(String(notification.bucket))?.bucket;
     return ((notification.queue ?? []) as Values[]).map((queue) => `s3://${String(bucket)}/${String(queue.filter_prefix ?? '')}`);
   });
+  const profileFolders = all('aws_lambda_function').map((values) => (first(values, 'environment').variables as Record<string, string> | undefined)?.SOURCE_PROFILES_URI);
   return {
-    announcedUris,
+    announcedUris: [...new Set(announcedUris)],
+    sourceProfilesUri: profileFolders.find((uri) => uri !== undefined),
     bucketArns: new Map(all('aws_s3_bucket').map((values) => [String(values.bucket), String(values.arn)])),
     bucketsUseKms: buckets.length > 0 && buckets.every((values) => first(first(values, 'rule'), 'apply_server_side_encryption_by_default').sse_algorithm === 'aws:kms'),
     tablesUseKms: tables.length > 0 && tables.every((values) => Boolean(first(values, 'server_side_encryption').kms_key_arn)),
