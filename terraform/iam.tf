@@ -201,13 +201,20 @@ data "aws_iam_policy_document" "glue_job" {
   }
   statement {
     sid = "WriteJobLogs"
-    # The continuous-logging group is created in glue.tf; Glue names the encrypted output and
-    # error groups after the role and the security configuration, and associates the key itself.
-    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
-    resources = [
-      "${aws_cloudwatch_log_group.glue_job.arn}:*",
-      "${local.log_group_arn_prefix}:/aws-glue/jobs-${aws_iam_role.glue_job.name}-${local.glue_security_config}*",
-    ]
+    # The groups of --custom-logGroup-prefix, created in glue.tf. Glue's log writer creates a
+    # missing group itself (AWSGlueServiceRole grants it); here it only finds the existing one.
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = flatten([for group in aws_cloudwatch_log_group.glue_job : [group.arn, "${group.arn}:*"]])
+  }
+  statement {
+    sid = "WriteEncryptedJobLogs"
+    # Where a security configuration that encrypts CloudWatch logs sends them: groups named after the
+    # role and the configuration, which Glue creates and associates with the key itself
+    # (JobRun.LogGroupName in the Glue API). AWS does not document which of these and the groups
+    # above Glue 5.0 uses when both apply; terraform/README.md's first-deploy checklist says how to
+    # see it after the first run, and this statement goes if nothing lands here.
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
+    resources = ["${local.log_group_arn_prefix}:/aws-glue/jobs-${aws_iam_role.glue_job.name}-${local.glue_security_config}*"]
   }
   statement {
     sid = "PublishJobMetrics"

@@ -90,7 +90,7 @@ const rules: Rule[] = [
   },
   {
     actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-    why: "Glue writes the driver's and executors' output and error logs, and the continuous log, with the job role; it creates the output and error groups itself",
+    why: "Glue writes the driver's and executors' output and error logs with the job role (Glue 5.0: to the groups of --custom-logGroup-prefix), and creates a missing group itself",
     appliesTo: (workload) => workload.facts.kind === 'glue-job',
   },
   {

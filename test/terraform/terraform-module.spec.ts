@@ -50,7 +50,8 @@ const requiredResources = [
   'aws_iam_role.redshift_copy',
   'aws_cloudwatch_log_group.trigger',
   'aws_cloudwatch_log_group.loader',
-  'aws_cloudwatch_log_group.glue_job',
+  'aws_cloudwatch_log_group.glue_job["output"]',
+  'aws_cloudwatch_log_group.glue_job["error"]',
   'aws_kms_key.data',
 ];
 
