@@ -7,27 +7,46 @@ locals {
   glue_catalog    = "arn:${local.partition}:glue:${var.region}:${local.account_id}"
   redshift_arn    = "arn:${local.partition}:redshift:${var.region}:${local.account_id}:cluster:${aws_redshift_cluster.this.cluster_identifier}"
 
-  service_principals = {
-    lambda    = "lambda.amazonaws.com"
-    glue      = "glue.amazonaws.com"
-    redshift  = "redshift.amazonaws.com"
-    flow_logs = "vpc-flow-logs.amazonaws.com"
+  # Who may assume each role. A trust condition on a key the service does not send when it assumes the
+  # role denies every AssumeRole, so aws:SourceAccount / aws:SourceArn appear only where the service's
+  # own documentation says it sets them:
+  # - VPC Flow Logs recommends both: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+  # - Lambda (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html) and Glue
+  #   (https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html) document the service principal
+  #   alone; Redshift too, and narrows a role to database users with sts:ExternalId instead
+  #   (https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-database-users.html).
+  service_trust = {
+    lambda    = { principal = "lambda.amazonaws.com", source_arn = null }
+    glue      = { principal = "glue.amazonaws.com", source_arn = null }
+    redshift  = { principal = "redshift.amazonaws.com", source_arn = null }
+    flow_logs = { principal = "vpc-flow-logs.amazonaws.com", source_arn = "arn:${local.partition}:ec2:${var.region}:${local.account_id}:vpc-flow-log/*" }
   }
 }
 
 data "aws_iam_policy_document" "assume" {
-  for_each = local.service_principals
+  for_each = local.service_trust
 
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
-      identifiers = [each.value]
+      identifiers = [each.value.principal]
     }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+    dynamic "condition" {
+      for_each = each.value.source_arn == null ? [] : [each.value.source_arn]
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+    }
+    dynamic "condition" {
+      for_each = each.value.source_arn == null ? [] : [each.value.source_arn]
+      content {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = [condition.value]
+      }
     }
   }
 }

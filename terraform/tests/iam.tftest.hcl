@@ -87,6 +87,28 @@ run "roles_grant_no_wildcard_actions_and_star_resources_only_where_aws_requires"
   }
 }
 
+# A trust condition on a key the service never sends when it assumes the role denies every AssumeRole.
+run "trust_policies_condition_only_on_keys_the_service_documents" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for service in ["lambda", "glue", "redshift"] : alltrue([for statement in data.aws_iam_policy_document.assume[service].statement : length(statement.condition) == 0])
+    ])
+    error_message = "Lambda, Glue and Redshift do not document aws:SourceAccount or aws:SourceArn on AssumeRole: their trust policies must not require them."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for statement in data.aws_iam_policy_document.assume["flow_logs"].statement : [for condition in statement.condition : "${condition.variable}=${join(",", condition.values)}"]
+      ])) == toset([
+      "aws:SourceAccount=123456789012",
+      "aws:SourceArn=arn:aws:ec2:${var.region}:123456789012:vpc-flow-log/*",
+    ])
+    error_message = "VPC Flow Logs documents aws:SourceAccount and aws:SourceArn: its trust policy must require this account and its flow logs."
+  }
+}
+
 run "an_unknown_stage_is_rejected" {
   command = plan
 
