@@ -4,7 +4,7 @@ output "region" {
 }
 
 output "data_bucket_name" {
-  description = "Name of the data bucket (raw/, cleaned/, rejected/, manifests/, reports/, scripts/, tmp/)."
+  description = "Name of the data bucket (raw/, cleaned/, rejected/, manifests/, reports/, scripts/, tmp/ for scratch data)."
   value       = aws_s3_bucket.data.bucket
 }
 
