@@ -103,7 +103,7 @@ variable "ingest_max_concurrency" {
 
 variable "trigger_timeout_seconds" {
   type        = number
-  description = "Timeout of the trigger Lambda. The ingest queue's visibility timeout is six times this, as AWS advises."
+  description = "Timeout of the trigger Lambda. The ingest queue's visibility timeout is six times this plus the batching window, as AWS advises."
   default     = 30
 }
 

@@ -105,8 +105,8 @@ run "raw_csv_uploads_notify_the_ingest_queue" {
   }
 
   assert {
-    condition     = aws_sqs_queue.ingest.visibility_timeout_seconds >= 6 * aws_lambda_function.trigger.timeout
-    error_message = "The ingest queue's visibility timeout must be at least six times the trigger's timeout."
+    condition     = aws_sqs_queue.ingest.visibility_timeout_seconds == 6 * aws_lambda_function.trigger.timeout + aws_lambda_event_source_mapping.ingest.maximum_batching_window_in_seconds
+    error_message = "The ingest queue's visibility timeout must be six times the trigger's timeout plus the batching window, as AWS advises for an SQS event source."
   }
 
   assert {
