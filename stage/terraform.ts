@@ -173,7 +173,7 @@ export function requireTerraform(): string {
 /** The AWS services the pipeline uses, each pointed at the emulator on stage local. */
 const emulatedServices = [
   'cloudwatch', 'cloudwatchlogs', 'dynamodb', 'ec2', 'eventbridge', 'glue', 'iam', 'kms', 'lambda',
-  'redshift', 'redshiftdata', 's3', 'secretsmanager', 'sqs', 'sts',
+  'redshift', 'redshiftdata', 's3', 'secretsmanager', 'sns', 'sqs', 'sts',
 ];
 
 /** The provider override of stage local, tflocal style: endpoints and dummy credentials, nothing else. */

@@ -82,3 +82,8 @@ output "redshift_copy_role_arn" {
   description = "IAM role the cluster assumes for COPY and UNLOAD on the data bucket."
   value       = aws_iam_role.redshift_copy.arn
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic the stack's alarms notify; subscribe to it, or set alarm_email."
+  value       = aws_sns_topic.alarms.arn
+}

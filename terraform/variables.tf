@@ -155,6 +155,17 @@ variable "glue_timeout_minutes" {
   default     = 60
 }
 
+variable "alarm_email" {
+  type        = string
+  description = "E-mail address subscribed to the stack's alarm topic (AWS mails a confirmation link first); null subscribes nobody."
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", var.alarm_email))
+    error_message = "alarm_email must be an e-mail address such as ops@example.com, or null."
+  }
+}
+
 variable "crawler_schedule" {
   type        = string
   description = "Cron schedule of the raw/ and cleaned/ crawlers, e.g. cron(0 3 * * ? *); null runs them on demand only."

@@ -34,6 +34,7 @@ run "roles_grant_no_wildcard_actions_and_star_resources_only_where_aws_requires"
         data.aws_iam_policy_document.redshift_copy, data.aws_iam_policy_document.flow_logs,
         data.aws_iam_policy_document.kms_key, data.aws_iam_policy_document.ingest_queue,
         data.aws_iam_policy_document.s3_endpoint, data.aws_iam_policy_document.data_bucket,
+        data.aws_iam_policy_document.alarms_topic,
         ] : [
         for statement in document.statement : [
           for action in statement.actions : !strcontains(action, "*") if coalesce(statement.effect, "Allow") == "Allow"

@@ -81,7 +81,7 @@ describe('generated Terraform files', () => {
 
   it('points every service of the pipeline at the emulator endpoint, with dummy credentials', () => {
     const override = localProviderOverride({ endpoint: 'http://127.0.0.1:4566' });
-    for (const service of ['s3', 'sqs', 'lambda', 'glue', 'iam', 'sts', 'redshift', 'redshiftdata', 'dynamodb', 'eventbridge', 'secretsmanager', 'kms', 'cloudwatchlogs', 'ec2']) {
+    for (const service of ['s3', 'sqs', 'lambda', 'glue', 'iam', 'sts', 'redshift', 'redshiftdata', 'dynamodb', 'eventbridge', 'secretsmanager', 'sns', 'kms', 'cloudwatchlogs', 'ec2']) {
       expect(override).toMatch(new RegExp(`^\\s+${service}\\s+= "http://127\\.0\\.0\\.1:4566"$`, 'm'));
     }
     expect(override).toContain('access_key                  = "test"');
