@@ -54,11 +54,19 @@ export class WarehouseOnPostgres {
     return (await this.client.query(redshiftToPostgres(sql))).rows as FixtureRow[];
   }
 
-  /** The same warehouse behind the interface of the Data API client. */
+  /** The same warehouse behind the interface of the Data API client; `:name` parameters bind as the Data API binds them. */
   asRedshiftData(): Pick<RedshiftData, 'transaction' | 'query'> {
     return {
       transaction: async (_name, sqls) => this.transaction(sqls),
-      query: async (_name, sql) => (await this.client.query({ text: redshiftToPostgres(sql), rowMode: 'array' })).rows as Row[],
+      query: async (_name, sql, parameters = {}) => {
+        const values: string[] = [];
+        const text = redshiftToPostgres(sql).replace(/:(\w+)/g, (_match, name: string) => {
+          if (!(name in parameters)) throw new Error(`no value for the parameter :${name} of ${sql}`);
+          values.push(parameters[name]!);
+          return `$${values.length}`;
+        });
+        return (await this.client.query({ text, values, rowMode: 'array' })).rows as Row[];
+      },
     };
   }
 
