@@ -9,7 +9,7 @@ import { migrateWarehouse } from '../warehouse/migrate-warehouse.js';
 try {
   const { values } = parseArgs({ args: process.argv.slice(2), options: { stage: { type: 'string', default: 'local' } } });
   const stage = parseStageName(values.stage);
-  const { client, target } = await warehouseConnection(stage);
+  const { client, target } = await warehouseConnection({ stage });
   const applied = await migrateWarehouse(client, target);
   console.log(applied.length > 0
     ? `db:migrate: applied ${applied.join(', ')} to ${target.clusterId}/${target.database} (stage ${stage})`
