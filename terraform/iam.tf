@@ -144,8 +144,9 @@ data "aws_iam_policy_document" "loader" {
   statement {
     sid = "FollowOwnStatements"
     # Statement ids have no ARN, so AWS requires "*"; the condition limits these calls to
-    # statements this role itself started, as AWS's managed Data API policy does.
-    actions   = ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"]
+    # statements this role itself started, as AWS's managed Data API policy does. The loader cancels
+    # a transaction it stops waiting for.
+    actions   = ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement"]
     resources = ["*"]
     condition {
       test     = "StringEquals"

@@ -109,8 +109,14 @@ variable "trigger_timeout_seconds" {
 
 variable "loader_timeout_seconds" {
   type        = number
-  description = "Timeout of the loader Lambda; it waits for the Redshift transaction to finish."
-  default     = 300
+  description = "Timeout of the loader Lambda. It waits for its Redshift transaction until 15 s before this, then cancels it, so no load outlives the invocation that started it."
+  # Lambda's maximum: a load gets every second Lambda allows, and the loader's own wait ends first.
+  default = 900
+
+  validation {
+    condition     = var.loader_timeout_seconds >= 60 && var.loader_timeout_seconds <= 900
+    error_message = "loader_timeout_seconds must be between 60 (the loader cancels its transaction 15 s before the timeout) and 900 (Lambda's maximum)."
+  }
 }
 
 variable "lambda_memory_mb" {

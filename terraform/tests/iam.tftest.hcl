@@ -57,7 +57,7 @@ run "roles_grant_no_wildcard_actions_and_star_resources_only_where_aws_requires"
       ]
       ])) == toset([
       "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-      "redshift-data:DescribeStatement", "redshift-data:GetStatementResult",
+      "redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement",
       "cloudwatch:PutMetricData",
     ])
     error_message = "A role grants an action on \"*\" that AWS lets us scope to a resource."

@@ -81,7 +81,7 @@ export async function sentStatements(): Promise<SentStatement[]> {
     });
 
     const warehouse = new RedshiftData(new RedshiftDataClient({}), { clusterId: 'c', database: 'd', secretArn: 's' },
-      { initialDelayMs: 0, maxDelayMs: 0, timeoutMs: 0, sleep: async () => undefined });
+      { initialDelayMs: 0, maxDelayMs: 0, timeoutMs: 0, sleep: async () => undefined, now: () => 0 });
     const loader = {
       glue: new GlueClient({}), s3: new S3Client({}), warehouse, logger: new Logger({ logLevel: 'SILENT' }),
       settings: { dataBucket: 'sales-data', jobName, copyRoleArn: 'arn:aws:iam::123456789012:role/sales-redshift-copy' },
