@@ -17,6 +17,8 @@ export interface WarehouseConnection {
   stage: Stage;
   client: RedshiftDataClientConfig;
   target: RedshiftTarget;
+  /** The loader user's secret (REDSHIFT_LOADER_SECRET_ARN, else the output), whose password db:migrate sets; absent on a stack older than it. */
+  loaderSecretArn?: string;
   /** The stage's Terraform outputs (the ones dev:up recorded for stage local). */
   outputs: StackOutputs;
 }
@@ -62,6 +64,7 @@ export async function warehouseConnection(options: {
     stage,
     outputs,
     client,
+    loaderSecretArn: env.REDSHIFT_LOADER_SECRET_ARN || outputs.redshift_loader_secret_arn || undefined,
     target: {
       clusterId: pick('REDSHIFT_CLUSTER_ID', 'redshift_cluster_id'),
       database: pick('REDSHIFT_DATABASE', 'redshift_database_name'),

@@ -155,9 +155,11 @@ data "aws_iam_policy_document" "loader" {
     }
   }
   statement {
-    sid       = "ReadAdminSecret"
+    sid = "ReadLoaderSecret"
+    # The Data API reads the secret the loader passes with the loader's permissions: its own database
+    # user's, never the admin's.
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_redshift_cluster.this.master_password_secret_arn]
+    resources = [aws_secretsmanager_secret.loader_db.arn]
   }
   statement {
     sid = "UseStackKey"

@@ -37,7 +37,7 @@ resource "aws_lambda_function" "loader" {
       DATA_BUCKET             = aws_s3_bucket.data.bucket
       REDSHIFT_CLUSTER_ID     = aws_redshift_cluster.this.cluster_identifier
       REDSHIFT_DATABASE       = aws_redshift_cluster.this.database_name
-      REDSHIFT_SECRET_ARN     = aws_redshift_cluster.this.master_password_secret_arn
+      REDSHIFT_SECRET_ARN     = aws_secretsmanager_secret.loader_db.arn
       REDSHIFT_COPY_ROLE_ARN  = aws_iam_role.redshift_copy.arn
       GLUE_JOB_NAME           = aws_glue_job.clean_sales.name
       POWERTOOLS_SERVICE_NAME = "loader"

@@ -72,7 +72,7 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
 async function startWarehouse(config: EmulatorServicesConfig): Promise<{ engine: PostgresEngine; dataApi: RedshiftDataServer }> {
   const engine = await startPostgresEngine({ url: config.postgresUrl, stateDir: join(config.stateDir, 'postgres'), log: config.log });
   try {
-    const dataApi = await startRedshiftDataApi({ port: 0, engine, s3Endpoint: config.motoUrl, region: config.region });
+    const dataApi = await startRedshiftDataApi({ port: 0, engine, s3Endpoint: config.motoUrl, region: config.region, secretLogins: true });
     config.log?.(`warehouse: Redshift Data API at ${dataApi.endpoint} on ${config.postgresUrl ? 'the given Postgres' : 'an embedded Postgres'}`);
     return { engine, dataApi };
   } catch (error) {

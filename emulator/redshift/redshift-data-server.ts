@@ -6,6 +6,7 @@ import { DatabasePools } from '../postgres/database-pools.js';
 import type { PostgresEngine } from '../postgres/postgres-engine.js';
 import { DataApiError } from './data-api-error.js';
 import { RedshiftDataApi, type RedshiftDataApiOptions } from './redshift-data-api.js';
+import { secretLogins } from './session-logins.js';
 import { StatementExecutor } from './statement-executor.js';
 
 export interface RedshiftDataServerOptions extends RedshiftDataApiOptions {
@@ -17,6 +18,11 @@ export interface RedshiftDataServerOptions extends RedshiftDataApiOptions {
   region: string;
   /** Credentials for the S3 endpoint; moto accepts any. */
   s3Credentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Sign each statement in as the user of its SecretArn, read from the control plane's Secrets Manager
+   * (the cluster's master user stays the engine's own role); off, every statement runs as the engine's role.
+   */
+  secretLogins?: boolean;
 }
 
 export interface RedshiftDataServer {
@@ -48,11 +54,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export async function startRedshiftDataApi(options: RedshiftDataServerOptions): Promise<RedshiftDataServer> {
   if (options.port !== 0) await assertPortFree(options.port, 'the Redshift Data API emulator');
   const pools = new DatabasePools(options.engine);
-  const s3 = new S3Client({
-    endpoint: options.s3Endpoint, region: options.region, forcePathStyle: true,
-    credentials: options.s3Credentials ?? { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
-  });
-  const api = new RedshiftDataApi(new StatementExecutor(pools, s3), options);
+  const credentials = options.s3Credentials ?? { accessKeyId: 'emulator', secretAccessKey: 'emulator' };
+  const s3 = new S3Client({ endpoint: options.s3Endpoint, region: options.region, forcePathStyle: true, credentials });
+  const logins = options.secretLogins ? secretLogins({ endpoint: options.s3Endpoint, region: options.region, credentials }) : undefined;
+  const api = new RedshiftDataApi(new StatementExecutor(pools, s3, logins?.resolve), options);
   const server = createServer((req, res) => {
     void (async () => {
       try {
@@ -78,6 +83,7 @@ export async function startRedshiftDataApi(options: RedshiftDataServerOptions): 
       await api.stop();
       await pools.end();
       s3.destroy();
+      logins?.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

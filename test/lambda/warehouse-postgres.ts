@@ -15,7 +15,8 @@ export function redshiftToPostgres(sql: string): string {
     .replace(/\bDISTSTYLE\s+\w+/gi, '')
     .replace(/\b(DISTKEY|SORTKEY)\s*\([^)]*\)/gi, '')
     .replace(/\bENCODE\s+\w+/gi, '')
-    .replace(/\bGETDATE\(\)/gi, 'now()');
+    .replace(/\bGETDATE\(\)/gi, 'now()')
+    .replace(/\bPASSWORD\s+DISABLE\b/gi, 'PASSWORD NULL');
 }
 
 export type FixtureRow = Record<string, string | number | null>;
@@ -48,6 +49,11 @@ export class WarehouseOnPostgres {
       await this.client.query('ROLLBACK');
       throw error;
     }
+  }
+
+  /** Runs what follows as another role (SET ROLE), until `actAs()` without a role. */
+  async actAs(role?: string): Promise<void> {
+    await this.client.query(role ? `SET ROLE ${role}` : 'RESET ROLE');
   }
 
   async rows(sql: string): Promise<FixtureRow[]> {

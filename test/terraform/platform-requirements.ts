@@ -54,13 +54,13 @@ const rules: Rule[] = [
   // ---- implied by what the code calls
   {
     actions: ['secretsmanager:GetSecretValue'],
-    why: "the Data API calls pass the cluster's admin secret (SecretArn), which the Data API reads with the caller's permissions",
+    why: "the Data API calls pass a database user's secret (SecretArn), which the Data API reads with the caller's permissions",
     appliesTo: (_, { codeActions }) => calls(codeActions, 'redshift-data:'),
   },
   {
     actions: ['kms:Decrypt'],
-    why: 'the admin secret is encrypted with the stack key: reading it decrypts with the caller\'s permissions',
-    appliesTo: (_, { stack, codeActions }) => stack.adminSecretUsesKms && calls(codeActions, 'redshift-data:'),
+    why: 'the database users\' secrets are encrypted with the stack key: reading one decrypts with the caller\'s permissions',
+    appliesTo: (_, { stack, codeActions }) => stack.secretsUseKms && calls(codeActions, 'redshift-data:'),
   },
   {
     actions: ['kms:Decrypt'],

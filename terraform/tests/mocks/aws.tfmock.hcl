@@ -68,3 +68,10 @@ mock_resource "aws_sns_topic" {
     arn = "arn:aws:sns:us-east-1:123456789012:mock-topic"
   }
 }
+
+mock_resource "aws_secretsmanager_secret" {
+  override_during = plan
+  defaults = {
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mock-loader-AbCdEf"
+  }
+}

@@ -35,7 +35,7 @@ export interface RedshiftHarness {
   close(): Promise<void>;
 }
 
-export async function startRedshiftHarness(options: { withMoto?: boolean; resultPageRows?: number; maxActiveStatements?: number } = {}): Promise<RedshiftHarness> {
+export async function startRedshiftHarness(options: { withMoto?: boolean; secretLogins?: boolean; resultPageRows?: number; maxActiveStatements?: number } = {}): Promise<RedshiftHarness> {
   const stateDir = mkdtempSync(join(tmpdir(), 'sdp-redshift-'));
   // Run as root, the embedded Postgres runs as an unprivileged user that must be able to enter this folder.
   chmodSync(stateDir, 0o711);
@@ -44,7 +44,7 @@ export async function startRedshiftHarness(options: { withMoto?: boolean; result
   if (options.withMoto) moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
   const api: RedshiftDataServer = await startRedshiftDataApi({
     port: 0, engine, s3Endpoint: moto?.endpoint ?? 'http://127.0.0.1:9', region,
-    resultPageRows: options.resultPageRows, maxActiveStatements: options.maxActiveStatements,
+    resultPageRows: options.resultPageRows, maxActiveStatements: options.maxActiveStatements, secretLogins: options.secretLogins,
   });
   const client = new RedshiftDataClient({ endpoint: api.endpoint, region, credentials });
   const s3 = new S3Client({ endpoint: moto?.endpoint ?? 'http://127.0.0.1:9', region, credentials, forcePathStyle: true });
