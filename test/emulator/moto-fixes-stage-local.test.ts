@@ -13,7 +13,7 @@ import { freePort } from './emulator-harness.js';
 
 const version = terraformVersion();
 if (!version) {
-  const message = 'terraform was not found on PATH: install Terraform 1.7 or newer to run the stage-local apply test';
+  const message = 'terraform was not found on PATH: install Terraform 1.10 or newer to run the stage-local apply test';
   if (process.env.CI === 'true') throw new Error(message);
   console.warn(`SKIPPED test/emulator/moto-fixes-stage-local.test.ts: ${message}`);
 }

@@ -7,7 +7,7 @@ import { planStack, plannedValues, type StackPlan } from './stack-plan.js';
 
 const version = terraformVersion();
 if (!version) {
-  const message = 'terraform was not found on PATH: install Terraform 1.7 or newer to run the event contract test';
+  const message = 'terraform was not found on PATH: install Terraform 1.10 or newer to run the event contract test';
   if (process.env.CI === 'true') throw new Error(message);
   console.warn(`\n!!! SKIPPING the event contract test: ${message}\n`);
 }

@@ -43,7 +43,7 @@ function compareGrants(options: { workload: Workload; plan: StackPlan; stack: St
 
 const version = terraformVersion();
 if (!version) {
-  const message = 'terraform was not found on PATH: install Terraform 1.7 or newer to run the IAM contract test';
+  const message = 'terraform was not found on PATH: install Terraform 1.10 or newer to run the IAM contract test';
   if (process.env.CI === 'true') throw new Error(message);
   console.warn(`\n!!! SKIPPING the IAM contract test: ${message}\n`);
 }
