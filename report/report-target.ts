@@ -1,6 +1,5 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { warehouseConnection, type WarehouseConnection } from '../stage/warehouse-connection.js';
-import type { Stage } from '../stage/terraform.js';
 
 export class ReportConfigError extends Error {
   override readonly name = 'ReportConfigError';
@@ -13,13 +12,14 @@ export interface ReportTarget extends WarehouseConnection {
 }
 
 /** The warehouse connection of the stage, plus the data bucket: `bucket` when given, else the Terraform output data_bucket_name. */
-export async function resolveReportTarget(options: { stage: Stage; bucket?: string; env?: NodeJS.ProcessEnv; stateDir?: string }): Promise<ReportTarget> {
-  const connection = await warehouseConnection(options.stage, options.env, options.stateDir);
+export async function resolveReportTarget(options: Parameters<typeof warehouseConnection>[0] & { bucket?: string }): Promise<ReportTarget> {
+  const connection = await warehouseConnection(options);
   const bucket = options.bucket ?? connection.outputs.data_bucket_name;
   if (typeof bucket !== 'string' || bucket === '') {
     throw new ReportConfigError(`no data bucket for stage ${options.stage}: pass --bucket NAME, or apply the stage's stack so Terraform outputs data_bucket_name`);
   }
-  // The same endpoint and credentials as the Data API; an emulated endpoint serves buckets by path, as dev:up's clients expect.
+  // The same endpoint, region and credentials as the Data API; an emulated endpoint serves buckets by path, as dev:up's clients expect.
   const { endpoint, region, credentials } = connection.client;
-  return { ...connection, s3Client: endpoint ? { endpoint, region, credentials, forcePathStyle: true } : {}, bucket };
+  const s3Client: S3ClientConfig = endpoint ? { endpoint, region, credentials, forcePathStyle: true } : region ? { region } : {};
+  return { ...connection, s3Client, bucket };
 }

@@ -5,7 +5,7 @@ import { AwsCredentialsError } from '../deploy/aws-credentials.js';
 import { parseDeployArguments } from '../deploy/deploy-arguments.js';
 import { DeployError, deployStage } from '../deploy/deploy-stage.js';
 import { PlanChangedError } from '../deploy/saved-plan.js';
-import { LocalOverrideError, TerraformCommandError, TerraformNotFoundError, UsageError } from '../stage/terraform.js';
+import { LocalOverrideError, StateBackendError, TerraformCommandError, TerraformNotFoundError, UsageError } from '../stage/terraform.js';
 
 const log = (line: string) => console.log(`deploy: ${line}`);
 
@@ -19,7 +19,7 @@ try {
   if (error instanceof UsageError || error instanceof LocalOverrideError) {
     console.error(`deploy: ${error.message}`);
     process.exitCode = 2;
-  } else if (error instanceof AwsCredentialsError || error instanceof DeployError || error instanceof PlanChangedError || error instanceof TerraformNotFoundError || error instanceof TerraformCommandError) {
+  } else if (error instanceof AwsCredentialsError || error instanceof DeployError || error instanceof PlanChangedError || error instanceof TerraformNotFoundError || error instanceof TerraformCommandError || error instanceof StateBackendError) {
     console.error(`deploy: ${error.message}`);
     process.exitCode = 1;
   } else throw error;

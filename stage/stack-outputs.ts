@@ -21,6 +21,7 @@ export type StackOutputName =
   | 'redshift_cluster_id'
   | 'redshift_database_name'
   | 'redshift_secret_arn'
+  | 'redshift_loader_secret_arn'
   | 'redshift_copy_role_arn';
 
 export type StackOutputs = Readonly<Partial<Record<StackOutputName, string>> & Record<string, string>>;

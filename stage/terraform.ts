@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './python-env.js';
 import { stackOutputsFromTerraformJson, type StackOutputs } from './stack-outputs.js';
@@ -10,6 +11,10 @@ export const terraformDir = join(projectRoot, 'terraform');
 export const generatedDir = join(terraformDir, '.generated');
 /** Git-ignored: the tflocal-style provider override of the local stage. */
 export const localOverrideFile = join(terraformDir, 'local_override.tf');
+/** Where stages dev and prod keep their state: one `<stage>.s3.tfbackend` each, written by `npm run tf:bootstrap`. */
+export const backendsDir = join(terraformDir, 'backends');
+/** Which backend terraform/.terraform is initialised for, so the wrapper re-initialises only on a change. */
+const backendMarkerFile = join(terraformDir, '.terraform', 'sdp-backend');
 
 export const stages = ['local', 'dev', 'prod'] as const;
 export type Stage = (typeof stages)[number];
@@ -25,6 +30,9 @@ export class TerraformCommandError extends Error {
 }
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+export class StateBackendError extends Error {
+  override readonly name = 'StateBackendError';
 }
 
 /** Where `terraform init` gets providers from, and why. */
@@ -166,14 +174,14 @@ export function terraformVersion(): string | undefined {
 
 export function requireTerraform(): string {
   const version = terraformVersion();
-  if (!version) throw new TerraformNotFoundError('terraform was not found on PATH: install Terraform 1.7 or newer and make `terraform` available on PATH');
+  if (!version) throw new TerraformNotFoundError('terraform was not found on PATH: install Terraform 1.10 or newer and make `terraform` available on PATH');
   return version;
 }
 
 /** The AWS services the pipeline uses, each pointed at the emulator on stage local. */
 const emulatedServices = [
   'cloudwatch', 'cloudwatchlogs', 'dynamodb', 'ec2', 'eventbridge', 'glue', 'iam', 'kms', 'lambda',
-  'redshift', 'redshiftdata', 's3', 'secretsmanager', 'sqs', 'sts',
+  'redshift', 'redshiftdata', 's3', 'secretsmanager', 'sns', 'sqs', 'sts',
 ];
 
 /** The provider override of stage local, tflocal style: endpoints and dummy credentials, nothing else. */
@@ -196,6 +204,11 @@ export function localProviderOverride(options: { endpoint: string }): string {
     '  endpoints {',
     endpoints,
     '  }',
+    '}',
+    '',
+    '# The emulator\'s state stays on this machine (the S3 backend of versions.tf is for dev and prod).',
+    'terraform {',
+    '  backend "local" {}',
     '}',
     '',
   ].join('\n');
@@ -248,6 +261,37 @@ export function stageArgs(args: string[], stage: Stage | undefined): string[] {
   return [command, `-var-file=stages/${stage}.tfvars`, ...rest];
 }
 
+/** Where a command's state lives: on this machine (stage local and rehearsals, through the override), or in the stage's S3 bucket. */
+export type StateBackend = { kind: 'local' } | { kind: 's3'; configFile: string };
+
+export function backendConfigFile(stage: Stage, dir = backendsDir): string {
+  return join(dir, `${stage}.s3.tfbackend`);
+}
+
+/**
+ * The state backend of a run: none for commands without a stage (validate, test, fmt), the local backend
+ * whenever the emulator override is in place, else the stage's S3 bucket as `npm run tf:bootstrap` recorded
+ * it. A cloud stage with state from before the S3 backend is refused until that state is moved.
+ */
+export function stateBackend(options: { stage?: Stage; overridePresent: boolean; dir?: string; legacyStateDir?: string }): StateBackend | undefined {
+  const { stage } = options;
+  if (!stage) return undefined;
+  if (options.overridePresent || stage === 'local') return { kind: 'local' };
+  const configFile = backendConfigFile(stage, options.dir);
+  if (!existsSync(configFile)) {
+    throw new StateBackendError(`stage ${stage} keeps its Terraform state in S3, and terraform/backends/${stage}.s3.tfbackend does not exist yet: create the state bucket with \`npm run tf:bootstrap -- --stage ${stage} --apply\` (terraform/README.md, "Terraform state")`);
+  }
+  const legacyState = join(options.legacyStateDir ?? join(terraformDir, 'terraform.tfstate.d'), stage, 'terraform.tfstate');
+  if (existsSync(legacyState) && statSync(legacyState).size > 0) {
+    throw new StateBackendError(`stage ${stage} still has local state in terraform/terraform.tfstate.d/${stage}: move it to S3 with \`npm run tf -- init -migrate-state -force-copy --stage ${stage}\`, check \`npm run tf -- state list --stage ${stage}\`, then delete that folder`);
+  }
+  return { kind: 's3', configFile };
+}
+
+function backendFingerprint(backend: StateBackend): string {
+  return backend.kind === 'local' ? 'local' : `s3:${createHash('sha256').update(readFileSync(backend.configFile)).digest('hex')}`;
+}
+
 export interface TerraformRunOptions {
   args: string[];
   stage?: Stage;
@@ -271,9 +315,9 @@ let announced = false;
  * Asynchronous, so that callers such as the test tier keep their event loop running while a
  * plan takes its tens of seconds, and can run several commands side by side.
  */
-function spawnTerraform(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): Promise<TerraformResult> {
+function spawnTerraform(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions, dir = terraformDir): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('terraform', [`-chdir=${terraformDir}`, ...args], { env, stdio });
+    const child = spawn('terraform', [`-chdir=${dir}`, ...args], { env, stdio });
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -287,6 +331,23 @@ function spawnTerraform(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOpti
  * Runs one Terraform command in terraform/: initialises on first use, selects the stage's
  * workspace (one state per stage) and adds the stage's tfvars where the command takes them.
  */
+/**
+ * Initialises terraform/ for the run's backend: the providers alone (-backend=false) for commands without a
+ * stage, else the stage's backend, re-initialised (-reconfigure, never moving state) only when it changed.
+ * An explicit `init` with a stage always runs, with the user's own flags (e.g. -migrate-state).
+ */
+async function initialise(options: { backend: StateBackend | undefined; explicitInit?: string[]; env: NodeJS.ProcessEnv; stdio: StdioOptions }): Promise<TerraformResult | undefined> {
+  const { backend, explicitInit, env, stdio } = options;
+  const initialised = existsSync(join(terraformDir, '.terraform', 'providers'));
+  if (!backend) return initialised ? undefined : spawnTerraform(['init', '-input=false', '-backend=false'], env, stdio);
+  const wanted = backendFingerprint(backend);
+  if (!explicitInit && initialised && existsSync(backendMarkerFile) && readFileSync(backendMarkerFile, 'utf8') === wanted) return undefined;
+  const flags = explicitInit ?? ['-input=false', '-reconfigure'];
+  const init = await spawnTerraform(['init', ...flags, ...(backend.kind === 's3' ? [`-backend-config=${backend.configFile}`] : [])], env, stdio);
+  if (init.status === 0) writeFileSync(backendMarkerFile, wanted);
+  return init;
+}
+
 export async function runTerraform(options: TerraformRunOptions): Promise<TerraformResult> {
   requireTerraform();
   const source = resolveProviderSource();
@@ -296,19 +357,53 @@ export async function runTerraform(options: TerraformRunOptions): Promise<Terraf
   }
   const env = terraformEnv(source);
   const stdio = options.stdio ?? 'inherit';
-  const command = options.args[0];
-  if (command !== 'init' && command !== 'fmt' && !existsSync(join(terraformDir, '.terraform', 'providers'))) {
-    const init = await spawnTerraform(['init', '-input=false'], env, stdio);
-    if (init.status !== 0) return init;
-  }
-  if (options.stage && command && workspaceCommands.has(command)) {
+  const [command, ...rest] = options.args;
+  const staged = Boolean(options.stage && command && (workspaceCommands.has(command) || command === 'init'));
+  if (staged) {
     if (options.emulatorEndpoint) {
       checkEmulatorOverride(options.emulatorEndpoint, existsSync(localOverrideFile) ? readFileSync(localOverrideFile, 'utf8') : undefined);
-    } else checkStageOverride(options.stage, existsSync(localOverrideFile));
-    const workspace = await spawnTerraform(['workspace', 'select', '-or-create', options.stage], env, 'pipe');
+    } else checkStageOverride(options.stage!, existsSync(localOverrideFile));
+  }
+  if (command === 'fmt' || (command === 'init' && !staged)) return spawnTerraform(options.args, env, stdio);
+  const backend = staged ? stateBackend({ stage: options.stage, overridePresent: existsSync(localOverrideFile) }) : undefined;
+  const init = await initialise({ backend, explicitInit: command === 'init' ? rest : undefined, env, stdio });
+  if (command === 'init') return init!;
+  if (init && init.status !== 0) return init;
+  if (staged) {
+    const workspace = await spawnTerraform(['workspace', 'select', '-or-create', options.stage!], env, 'pipe');
     if (workspace.status !== 0) throw new TerraformCommandError(`could not select the Terraform workspace ${options.stage}: ${workspace.stderr.trim()}`);
   }
   return spawnTerraform(stageArgs(options.args, options.stage), env, stdio);
+}
+
+/** One Terraform command in another root module (terraform/bootstrap), with the same provider source and no prompts. */
+export function runTerraformIn(options: { dir: string; args: string[]; stdio?: StdioOptions }): Promise<TerraformResult> {
+  requireTerraform();
+  return spawnTerraform(options.args, terraformEnv(resolveProviderSource()), options.stdio ?? 'inherit', options.dir);
+}
+
+/**
+ * Variables of a stage as Terraform reads them (the stage's tfvars over the defaults of variables.tf), without
+ * initialising terraform/: `terraform console` in a scratch copy of the two files.
+ */
+export async function stageVariables(stage: Stage, names: string[]): Promise<Record<string, unknown>> {
+  const scratch = mkdtempSync(join(tmpdir(), `sdp-vars-${stage}-`));
+  try {
+    cpSync(join(terraformDir, 'variables.tf'), join(scratch, 'variables.tf'));
+    cpSync(join(terraformDir, 'stages', `${stage}.tfvars`), join(scratch, 'terraform.tfvars'));
+    const expression = join(scratch, 'expression');
+    writeFileSync(expression, `jsonencode({ ${names.map((name) => `${name} = var.${name}`).join(', ')} })\n`);
+    const fd = openSync(expression, 'r');
+    try {
+      const result = await spawnTerraform(['console'], terraformEnv(resolveProviderSource()), [fd, 'pipe', 'pipe'], scratch);
+      if (result.status !== 0) throw new TerraformCommandError(`terraform could not read the variables of stage ${stage}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
+      return JSON.parse(JSON.parse(result.stdout.trim()) as string) as Record<string, unknown>;
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** The stack's outputs on a stage (what `npm run dev:up` records for stage local). */

@@ -1,9 +1,12 @@
 locals {
-  glue_job_name         = "${local.name_prefix}-clean-sales"
-  glue_security_config  = "${local.name_prefix}-glue"
-  glue_script_key       = "scripts/glue/clean_sales.py"
-  glue_package_key      = "scripts/glue/sales_cleaning.zip"
-  glue_job_log_group    = "/aws-glue/jobs/${local.glue_job_name}"
+  glue_job_name        = "${local.name_prefix}-clean-sales"
+  glue_security_config = "${local.name_prefix}-glue"
+  glue_script_key      = "scripts/glue/clean_sales.py"
+  glue_package_key     = "scripts/glue/sales_cleaning.zip"
+  # Glue 5.0 writes a run's logs to <--custom-logGroup-prefix>/output (stdout, stderr) and /error (system,
+  # Spark and GlueLogger logs): https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html
+  glue_log_group_prefix = "/aws-glue/jobs/${local.glue_job_name}"
+  glue_job_log_groups   = toset(["output", "error"])
   glue_catalog_database = replace("${local.name_prefix}_sales", "-", "_")
   glue_script_uri       = "s3://${aws_s3_bucket.data.bucket}/${local.glue_script_key}"
   glue_package_uri      = "s3://${aws_s3_bucket.data.bucket}/${local.glue_package_key}"
@@ -49,9 +52,11 @@ resource "aws_glue_security_configuration" "this" {
   }
 }
 
+# Created here rather than by Glue, which would create them without retention or encryption.
 resource "aws_cloudwatch_log_group" "glue_job" {
   # checkov:skip=CKV_AWS_338:Retention is a per-stage variable: dev keeps 14 days for cost, prod sets a year in stages/prod.tfvars.
-  name              = local.glue_job_log_group
+  for_each          = local.glue_job_log_groups
+  name              = "${local.glue_log_group_prefix}/${each.key}"
   retention_in_days = var.log_retention_days
   kms_key_id        = aws_kms_key.data.arn
 }
@@ -80,18 +85,22 @@ resource "aws_glue_job" "clean_sales" {
   }
 
   # The per-run arguments --input_uri, --run_id, --source_version and, for a file under raw/<name>/
-  # whose profile exists, --source_profile_uri come from the trigger.
+  # whose profile exists, --source_profile_uri come from the trigger. Glue 5.0 always logs in real time:
+  # --enable-continuous-cloudwatch-log and --continuous-log-logGroup are arguments of Glue 4.0 and earlier,
+  # and --custom-logGroup-prefix picks the groups.
   default_arguments = {
-    "--job-language"                     = "python"
-    "--extra-py-files"                   = local.glue_package_uri
-    "--output_uri"                       = local.data_bucket_uri
-    "--TempDir"                          = local.glue_temp_dir
-    "--enable-metrics"                   = "true"
-    "--enable-observability-metrics"     = "true"
-    "--enable-continuous-cloudwatch-log" = "true"
-    "--continuous-log-logGroup"          = aws_cloudwatch_log_group.glue_job.name
-    "--job-bookmark-option"              = "job-bookmark-disable"
+    "--job-language"                 = "python"
+    "--extra-py-files"               = local.glue_package_uri
+    "--output_uri"                   = local.data_bucket_uri
+    "--TempDir"                      = local.glue_temp_dir
+    "--enable-metrics"               = "true"
+    "--enable-observability-metrics" = "true"
+    "--custom-logGroup-prefix"       = local.glue_log_group_prefix
+    "--job-bookmark-option"          = "job-bookmark-disable"
   }
+
+  # A first run must find its log groups with their retention and key, not create bare ones.
+  depends_on = [aws_cloudwatch_log_group.glue_job]
 }
 
 resource "aws_glue_catalog_database" "sales" {

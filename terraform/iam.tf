@@ -7,27 +7,46 @@ locals {
   glue_catalog    = "arn:${local.partition}:glue:${var.region}:${local.account_id}"
   redshift_arn    = "arn:${local.partition}:redshift:${var.region}:${local.account_id}:cluster:${aws_redshift_cluster.this.cluster_identifier}"
 
-  service_principals = {
-    lambda    = "lambda.amazonaws.com"
-    glue      = "glue.amazonaws.com"
-    redshift  = "redshift.amazonaws.com"
-    flow_logs = "vpc-flow-logs.amazonaws.com"
+  # Who may assume each role. A trust condition on a key the service does not send when it assumes the
+  # role denies every AssumeRole, so aws:SourceAccount / aws:SourceArn appear only where the service's
+  # own documentation says it sets them:
+  # - VPC Flow Logs recommends both: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+  # - Lambda (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html) and Glue
+  #   (https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html) document the service principal
+  #   alone; Redshift too, and narrows a role to database users with sts:ExternalId instead
+  #   (https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-database-users.html).
+  service_trust = {
+    lambda    = { principal = "lambda.amazonaws.com", source_arn = null }
+    glue      = { principal = "glue.amazonaws.com", source_arn = null }
+    redshift  = { principal = "redshift.amazonaws.com", source_arn = null }
+    flow_logs = { principal = "vpc-flow-logs.amazonaws.com", source_arn = "arn:${local.partition}:ec2:${var.region}:${local.account_id}:vpc-flow-log/*" }
   }
 }
 
 data "aws_iam_policy_document" "assume" {
-  for_each = local.service_principals
+  for_each = local.service_trust
 
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
-      identifiers = [each.value]
+      identifiers = [each.value.principal]
     }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+    dynamic "condition" {
+      for_each = each.value.source_arn == null ? [] : [each.value.source_arn]
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+    }
+    dynamic "condition" {
+      for_each = each.value.source_arn == null ? [] : [each.value.source_arn]
+      content {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = [condition.value]
+      }
     }
   }
 }
@@ -151,8 +170,9 @@ data "aws_iam_policy_document" "loader" {
   statement {
     sid = "FollowOwnStatements"
     # Statement ids have no ARN, so AWS requires "*"; the condition limits these calls to
-    # statements this role itself started, as AWS's managed Data API policy does.
-    actions   = ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"]
+    # statements this role itself started, as AWS's managed Data API policy does. The loader cancels
+    # a transaction it stops waiting for.
+    actions   = ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement"]
     resources = ["*"]
     condition {
       test     = "StringEquals"
@@ -161,9 +181,11 @@ data "aws_iam_policy_document" "loader" {
     }
   }
   statement {
-    sid       = "ReadAdminSecret"
+    sid = "ReadLoaderSecret"
+    # The Data API reads the secret the loader passes with the loader's permissions: its own database
+    # user's, never the admin's.
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_redshift_cluster.this.master_password_secret_arn]
+    resources = [aws_secretsmanager_secret.loader_db.arn]
   }
   statement {
     sid = "UseStackKey"
@@ -233,13 +255,20 @@ data "aws_iam_policy_document" "glue_job" {
   }
   statement {
     sid = "WriteJobLogs"
-    # The continuous-logging group is created in glue.tf; Glue names the encrypted output and
-    # error groups after the role and the security configuration, and associates the key itself.
-    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
-    resources = [
-      "${aws_cloudwatch_log_group.glue_job.arn}:*",
-      "${local.log_group_arn_prefix}:/aws-glue/jobs-${aws_iam_role.glue_job.name}-${local.glue_security_config}*",
-    ]
+    # The groups of --custom-logGroup-prefix, created in glue.tf. Glue's log writer creates a
+    # missing group itself (AWSGlueServiceRole grants it); here it only finds the existing one.
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = flatten([for group in aws_cloudwatch_log_group.glue_job : [group.arn, "${group.arn}:*"]])
+  }
+  statement {
+    sid = "WriteEncryptedJobLogs"
+    # Where a security configuration that encrypts CloudWatch logs sends them: groups named after the
+    # role and the configuration, which Glue creates and associates with the key itself
+    # (JobRun.LogGroupName in the Glue API). AWS does not document which of these and the groups
+    # above Glue 5.0 uses when both apply; terraform/README.md's first-deploy checklist says how to
+    # see it after the first run, and this statement goes if nothing lands here.
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
+    resources = ["${local.log_group_arn_prefix}:/aws-glue/jobs-${aws_iam_role.glue_job.name}-${local.glue_security_config}*"]
   }
   statement {
     sid = "PublishJobMetrics"

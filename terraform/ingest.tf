@@ -12,8 +12,10 @@ resource "aws_sqs_queue" "ingest_dlq" {
 }
 
 resource "aws_sqs_queue" "ingest" {
-  name                       = "${local.name_prefix}-ingest"
-  visibility_timeout_seconds = 6 * var.trigger_timeout_seconds
+  name = "${local.name_prefix}-ingest"
+  # AWS's guidance for an SQS event source: six times the function's timeout plus the batching window,
+  # so a batch that waited in the window and then retried stays invisible until it is done.
+  visibility_timeout_seconds = 6 * var.trigger_timeout_seconds + var.ingest_batching_window_seconds
   message_retention_seconds  = 345600 # 4 days
   kms_master_key_id          = aws_kms_key.data.arn
 

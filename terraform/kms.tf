@@ -85,6 +85,18 @@ data "aws_iam_policy_document" "kms_key" {
   }
 
   statement {
+    sid = "CloudWatchAlarmsPublishToTheEncryptedAlarmTopic"
+    # An alarm action publishes to the KMS-encrypted topic of monitoring.tf with CloudWatch's own
+    # principal, which needs a data key. In a key policy, "*" is this key and nothing else.
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+  }
+
+  statement {
     sid = "S3NotificationsWriteToTheEncryptedIngestQueue"
     # S3 encrypts the event messages it sends to the KMS-encrypted ingest queue. In a key policy,
     # "*" is this key and nothing else.

@@ -37,7 +37,7 @@ resource "aws_lambda_function" "loader" {
       DATA_BUCKET             = aws_s3_bucket.data.bucket
       REDSHIFT_CLUSTER_ID     = aws_redshift_cluster.this.cluster_identifier
       REDSHIFT_DATABASE       = aws_redshift_cluster.this.database_name
-      REDSHIFT_SECRET_ARN     = aws_redshift_cluster.this.master_password_secret_arn
+      REDSHIFT_SECRET_ARN     = aws_secretsmanager_secret.loader_db.arn
       REDSHIFT_COPY_ROLE_ARN  = aws_iam_role.redshift_copy.arn
       GLUE_JOB_NAME           = aws_glue_job.clean_sales.name
       POWERTOOLS_SERVICE_NAME = "loader"
@@ -66,14 +66,16 @@ resource "aws_lambda_function_event_invoke_config" "loader" {
 
 resource "aws_cloudwatch_event_rule" "glue_job_finished" {
   name        = "${local.name_prefix}-clean-sales-finished"
-  description = "A clean_sales run reached a final state the loader acts on."
+  description = "A clean_sales run reached a final state; the loader records every one in load_audit."
 
+  # Every final state, so every run that started ends with its audit row: a stopped run too. The loader's
+  # FINAL_STATES (lambda/loader/glue-state-change.ts) is the same list.
   event_pattern = jsonencode({
     source      = ["aws.glue"]
     detail-type = ["Glue Job State Change"]
     detail = {
       jobName = [aws_glue_job.clean_sales.name]
-      state   = ["SUCCEEDED", "FAILED", "TIMEOUT"]
+      state   = ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"]
     }
   })
 }

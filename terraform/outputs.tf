@@ -4,7 +4,7 @@ output "region" {
 }
 
 output "data_bucket_name" {
-  description = "Name of the data bucket (raw/, cleaned/, rejected/, manifests/, reports/, scripts/, tmp/)."
+  description = "Name of the data bucket (raw/, cleaned/, rejected/, manifests/, reports/, scripts/, tmp/ for scratch data)."
   value       = aws_s3_bucket.data.bucket
 }
 
@@ -83,7 +83,17 @@ output "redshift_secret_arn" {
   value       = aws_redshift_cluster.this.master_password_secret_arn
 }
 
+output "redshift_loader_secret_arn" {
+  description = "ARN of the Secrets Manager secret of the loader's database user (username and password); `npm run db:migrate` sets the user's password from it."
+  value       = aws_secretsmanager_secret.loader_db.arn
+}
+
 output "redshift_copy_role_arn" {
   description = "IAM role the cluster assumes for COPY and UNLOAD on the data bucket."
   value       = aws_iam_role.redshift_copy.arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic the stack's alarms notify; subscribe to it, or set alarm_email."
+  value       = aws_sns_topic.alarms.arn
 }

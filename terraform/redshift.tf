@@ -73,3 +73,17 @@ resource "aws_cloudwatch_log_group" "redshift_audit" {
 locals {
   redshift_log_exports = ["connectionlog", "userlog", "useractivitylog"]
 }
+
+# ---------------------------------------------------------------- the loader's database user
+
+# The loader's Data API credentials instead of the admin's: the database user sales_loader, which
+# sql/ddl/003_loader_user.sql creates with only the grants the loader needs. Terraform owns the secret;
+# `npm run db:migrate` fills it (a password from Secrets Manager's generator, on first use) and sets the
+# user's password from it, so the password is in neither the plan nor the state.
+resource "aws_secretsmanager_secret" "loader_db" {
+  # checkov:skip=CKV2_AWS_57:Rotation is a new value put in the secret followed by `npm run db:migrate`, which sets the user's password from it; a rotation Lambda would need VPC access to the private cluster.
+  name                    = "${local.name_prefix}-redshift-loader"
+  description             = "Redshift database user sales_loader of ${local.name_prefix}: the loader Lambda's Data API credentials, set by npm run db:migrate."
+  kms_key_id              = aws_kms_key.data.arn
+  recovery_window_in_days = var.force_destroy_data ? 0 : 30
+}

@@ -1,7 +1,9 @@
 locals {
   data_bucket_name = "${local.name_prefix}-data-${local.account_id}"
-  data_folders     = ["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/", "tmp/", "config/"]
-  data_bucket_uri  = "s3://${aws_s3_bucket.data.bucket}/"
+  # No marker for tmp/: the expiry rule would delete it a week later and every plan after that would
+  # create it again.
+  data_folders    = ["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/", "config/"]
+  data_bucket_uri = "s3://${aws_s3_bucket.data.bucket}/"
 
   # The objects that start a run; the trigger reads the same values from its environment.
   raw_prefix   = "raw/"

@@ -103,14 +103,20 @@ variable "ingest_max_concurrency" {
 
 variable "trigger_timeout_seconds" {
   type        = number
-  description = "Timeout of the trigger Lambda. The ingest queue's visibility timeout is six times this, as AWS advises."
+  description = "Timeout of the trigger Lambda. The ingest queue's visibility timeout is six times this plus the batching window, as AWS advises."
   default     = 30
 }
 
 variable "loader_timeout_seconds" {
   type        = number
-  description = "Timeout of the loader Lambda; it waits for the Redshift transaction to finish."
-  default     = 300
+  description = "Timeout of the loader Lambda. It waits for its Redshift transaction until 15 s before this, then cancels it, so no load outlives the invocation that started it."
+  # Lambda's maximum: a load gets every second Lambda allows, and the loader's own wait ends first.
+  default = 900
+
+  validation {
+    condition     = var.loader_timeout_seconds >= 60 && var.loader_timeout_seconds <= 900
+    error_message = "loader_timeout_seconds must be between 60 (the loader cancels its transaction 15 s before the timeout) and 900 (Lambda's maximum)."
+  }
 }
 
 variable "lambda_memory_mb" {
@@ -153,6 +159,17 @@ variable "glue_timeout_minutes" {
   type        = number
   description = "Time after which a clean_sales run stops with state TIMEOUT."
   default     = 60
+}
+
+variable "alarm_email" {
+  type        = string
+  description = "E-mail address subscribed to the stack's alarm topic (AWS mails a confirmation link first); null subscribes nobody."
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", var.alarm_email))
+    error_message = "alarm_email must be an e-mail address such as ops@example.com, or null."
+  }
 }
 
 variable "crawler_schedule" {

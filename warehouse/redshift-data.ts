@@ -1,5 +1,5 @@
 import {
-  BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand,
+  BatchExecuteStatementCommand, CancelStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand,
   type Field, type RedshiftDataClient, type SqlParameter,
 } from '@aws-sdk/client-redshift-data';
 
@@ -13,9 +13,12 @@ export interface RedshiftTarget {
 export interface PollingOptions {
   initialDelayMs: number;
   maxDelayMs: number;
-  /** Gives up waiting (the statement itself keeps running) after this long. */
+  /** Gives up waiting after this long, and cancels the statement. */
   timeoutMs: number;
+  /** Gives up by this time (epoch ms) at the latest, e.g. before a Lambda function's own timeout. */
+  deadline?: number;
   sleep: (ms: number) => Promise<void>;
+  now: () => number;
 }
 
 export class StatementFailedError extends Error {
@@ -31,6 +34,7 @@ export const defaultPolling: PollingOptions = {
   maxDelayMs: 5_000,
   timeoutMs: 14 * 60_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
 };
 
 export type Row = (string | number | boolean | null)[];
@@ -47,6 +51,11 @@ export class RedshiftData {
     private readonly target: RedshiftTarget,
     private readonly polling: PollingOptions = defaultPolling,
   ) {}
+
+  /** The same client and target, giving up (and cancelling) by `deadline` (epoch ms) at the latest. */
+  withDeadline(deadline: number): RedshiftData {
+    return new RedshiftData(this.client, this.target, { ...this.polling, deadline: Math.min(deadline, this.polling.deadline ?? Infinity) });
+  }
 
   /** Runs the statements in order as one transaction: all commit, or none does. */
   async transaction(name: string, sqls: string[]): Promise<void> {
@@ -82,12 +91,17 @@ export class RedshiftData {
     return rows;
   }
 
-  /** Polls with exponential backoff; resolves with whether the statement returned rows. */
+  /**
+   * Polls with exponential backoff; resolves with whether the statement returned rows. A statement still
+   * running when the wait ends is cancelled: nobody would learn how it ended, and a retry of the same work
+   * would only queue behind its locks until it did.
+   */
   private async waitFor(id: string | undefined, name: string): Promise<boolean> {
     if (!id) throw new StatementFailedError(`the Data API returned no statement id for ${name}`);
-    const { initialDelayMs, maxDelayMs, timeoutMs, sleep } = this.polling;
+    const { initialDelayMs, maxDelayMs, timeoutMs, deadline, sleep, now } = this.polling;
+    const started = now();
+    const giveUpAt = Math.min(started + timeoutMs, deadline ?? Infinity);
     let delay = initialDelayMs;
-    let waited = 0;
     for (;;) {
       const statement = await this.client.send(new DescribeStatementCommand({ Id: id }));
       if (statement.Status === 'FINISHED') return statement.HasResultSet === true;
@@ -98,12 +112,21 @@ export class RedshiftData {
           `${name} (statement ${id}) ${statement.Status.toLowerCase()}${where}: ${failed?.Error ?? statement.Error ?? 'no error message'}`,
         );
       }
-      if (waited >= timeoutMs) {
-        throw new StatementTimeoutError(`${name} (statement ${id}) is still ${statement.Status} after ${Math.round(waited / 1000)} s`);
-      }
-      await sleep(delay);
-      waited += delay;
+      const left = giveUpAt - now();
+      if (left <= 0) throw await this.cancelAfterWaiting({ id, name, status: statement.Status, waitedMs: now() - started });
+      await sleep(Math.min(delay, left));
       delay = Math.min(delay * 2, maxDelayMs);
+    }
+  }
+
+  private async cancelAfterWaiting(options: { id: string; name: string; status?: string; waitedMs: number }): Promise<StatementTimeoutError> {
+    const { id, name } = options;
+    const waited = `${name} (statement ${id}) was still ${options.status ?? 'running'} after ${Math.round(options.waitedMs / 1000)} s`;
+    try {
+      await this.client.send(new CancelStatementCommand({ Id: id }));
+      return new StatementTimeoutError(`${waited}; it was cancelled, so its transaction rolls back and the work can be retried`);
+    } catch (error) {
+      return new StatementTimeoutError(`${waited}, and cancelling it failed (${(error as Error).message}): it may still hold locks until it ends`);
     }
   }
 }

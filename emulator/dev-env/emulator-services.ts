@@ -93,7 +93,7 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
 /** The Redshift stand-in: a Postgres engine behind the emulated Data API, whose COPY and UNLOAD use moto's S3. */
 async function startWarehouse(config: EmulatorServicesConfig): Promise<{ engine: PostgresEngine; dataApi: RedshiftWarehouse }> {
   const engine = await startPostgresEngine({ url: config.postgresUrl, stateDir: join(config.stateDir, 'postgres'), log: config.log });
-  const dataApi = openRedshiftWarehouse({ engine, s3Endpoint: config.motoUrl, region: config.region });
+  const dataApi = openRedshiftWarehouse({ engine, s3Endpoint: config.motoUrl, region: config.region, secretLogins: true });
   config.log?.(`warehouse: Redshift Data API on ${config.postgresUrl ? 'the given Postgres' : 'an embedded Postgres'}`);
   return { engine, dataApi };
 }

@@ -25,10 +25,14 @@ export async function startLocalStage(config: DevEnvConfig, options: { fresh?: b
   const outputs = await applyLocalTerraform({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log });
   const endpoints: LocalEndpoints = { gatewayUrl, region: config.region, outputs };
   writeEndpoints(paths.endpoints, endpoints);
-  const applied = await migrateWarehouse(awsClientConfig({ endpoint: gatewayUrl, region: config.region }), {
-    clusterId: stackOutput(outputs, 'redshift_cluster_id', 'local'),
-    database: stackOutput(outputs, 'redshift_database_name', 'local'),
-    secretArn: stackOutput(outputs, 'redshift_secret_arn', 'local'),
+  const { applied } = await migrateWarehouse({
+    client: awsClientConfig({ endpoint: gatewayUrl, region: config.region }),
+    target: {
+      clusterId: stackOutput(outputs, 'redshift_cluster_id', 'local'),
+      database: stackOutput(outputs, 'redshift_database_name', 'local'),
+      secretArn: stackOutput(outputs, 'redshift_secret_arn', 'local'),
+    },
+    loaderSecretArn: stackOutput(outputs, 'redshift_loader_secret_arn', 'local'),
   });
   log(applied.length > 0 ? `warehouse: applied ${applied.join(', ')}` : 'warehouse: schema up to date');
   return endpoints;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PostgresEngine } from './postgres-engine.js';
-import { adoptDatabase, asSessionRole, ensureSessionRole, SESSION_ROLE, sessionPassword } from './session-role.js';
+import { adoptDatabase, applyRoleSettings, asSessionRole, ensureSessionRole, SESSION_ROLE, sessionPassword } from './session-role.js';
 
 const DUPLICATE_DATABASE = '42P04';
 
@@ -12,9 +12,16 @@ export interface DatabasePoolsOptions {
   maxConnections?: number;
 }
 
+/** A warehouse user (CREATE USER) to sign in as instead of the session role. */
+export interface PoolLogin {
+  user: string;
+  password: string;
+}
+
 /**
- * One connection pool per database of an engine, connected as the session role (never as the
- * engine's superuser); a database is created, owned by that role, the first time it is asked for.
+ * One connection pool per database of an engine and role signed in as: the session role (never the engine's
+ * superuser), or a warehouse user the migrations created. A database is created, owned by the session role,
+ * the first time it is asked for.
  */
 export class DatabasePools {
   private readonly pools = new Map<string, Promise<pg.Pool>>();
@@ -25,12 +32,14 @@ export class DatabasePools {
     this.password = sessionPassword(engine.url(engine.adminDatabase));
   }
 
-  pool(database: string): Promise<pg.Pool> {
-    let pool = this.pools.get(database);
+  pool(database: string, login?: PoolLogin): Promise<pg.Pool> {
+    // A new password is a new pool: the old one's connections keep the credentials they were opened with.
+    const key = JSON.stringify([database, login?.user, login?.password]);
+    let pool = this.pools.get(key);
     if (!pool) {
-      pool = this.open(database);
-      this.pools.set(database, pool);
-      pool.catch(() => this.pools.delete(database));
+      pool = this.open(database, login);
+      this.pools.set(key, pool);
+      pool.catch(() => this.pools.delete(key));
     }
     return pool;
   }
@@ -41,17 +50,25 @@ export class DatabasePools {
     await Promise.all(pools.map((result) => (result.status === 'fulfilled' ? result.value.end() : undefined)));
   }
 
-  private async open(database: string): Promise<pg.Pool> {
+  private async open(database: string, login: PoolLogin | undefined): Promise<pg.Pool> {
+    const settings = this.options.sessionSettings ?? {};
     await this.asAdmin(this.engine.adminDatabase, async (admin) => {
-      this.role ??= ensureSessionRole(admin, { password: this.password, settings: this.options.sessionSettings ?? {} }).catch((error) => {
+      this.role ??= ensureSessionRole(admin, { password: this.password, settings }).catch((error) => {
         this.role = undefined;
         throw error;
       });
       await this.role;
       await this.ensureDatabase(admin, database);
+      // A warehouse user's sessions get the same defaults as the session role's.
+      if (login) await applyRoleSettings(admin, { role: login.user, settings });
     });
     if (this.options.prepareDatabase) await this.asAdmin(database, this.options.prepareDatabase);
-    const pool = new pg.Pool({ connectionString: asSessionRole(this.engine.url(database), this.password), max: this.options.maxConnections ?? 10 });
+    const url = new URL(asSessionRole(this.engine.url(database), this.password));
+    if (login) {
+      url.username = encodeURIComponent(login.user);
+      url.password = encodeURIComponent(login.password);
+    }
+    const pool = new pg.Pool({ connectionString: url.toString(), max: this.options.maxConnections ?? 10 });
     // A connection ended by the server (e.g. the engine stopping) must not crash the emulator.
     pool.on('error', () => undefined);
     return pool;

@@ -76,13 +76,16 @@ function initialiseCluster(options: { initdb: string; dataDir: string; password:
 }
 
 /**
- * Only password (SCRAM) connections over 127.0.0.1, whatever the cluster was created with: clusters
- * made before the emulator used passwords trusted every local connection.
+ * Only password connections over 127.0.0.1, whatever the cluster was created with: clusters made before
+ * the emulator used passwords trusted every local connection. The `md5` method authenticates a role whose
+ * password is stored as SCRAM (the superuser, the session role) with SCRAM, and a warehouse user whose
+ * password was set in Redshift's MD5 form (`ALTER USER ... PASSWORD 'md5…'`, as db:migrate sets the
+ * loader's) with MD5.
  */
 function writeHostRules(dataDir: string, ids: Ids): void {
   privateFileFor(ids, join(dataDir, 'pg_hba.conf'), [
-    '# Written by the emulator on every start: every connection authenticates with SCRAM over 127.0.0.1.',
-    'host all all 127.0.0.1/32 scram-sha-256',
+    '# Written by the emulator on every start: every connection authenticates with a password over 127.0.0.1.',
+    'host all all 127.0.0.1/32 md5',
     '',
   ].join('\n'));
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * The role Data API statements run as. Not a superuser, and a member of no predefined role: it
+ * The role Data API statements run as (the cluster admin's stand-in). Not a superuser, and a member of no predefined role: it
  * cannot run programs (`COPY ... TO PROGRAM`), read or write the server's files, load code or change
  * the server's settings, none of which a Redshift user can do either. It owns the databases the Data
  * API creates, which is all the warehouse needs: migrations create and alter tables there (on Redshift
@@ -36,14 +36,23 @@ export function asSessionRole(url: string, password: string): string {
  */
 export async function ensureSessionRole(admin: pg.ClientBase, options: { password: string; settings: Record<string, string> }): Promise<void> {
   const { password } = options;
-  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD ${admin.escapeLiteral(password)}`;
+  // CREATEROLE, as a Redshift admin may CREATE USER (the loader's user is a migration); since Postgres 16 it
+  // manages only the roles it created and can make none of them a superuser.
+  const attributes = `LOGIN NOSUPERUSER NOCREATEDB CREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD ${admin.escapeLiteral(password)}`;
   await admin.query(`CREATE ROLE ${SESSION_ROLE} ${attributes}`).catch(async (error: { code?: string }) => {
     // Two emulators starting together both try to create it; the catalog answers the second with a unique violation.
     if (error.code !== DUPLICATE_OBJECT && error.code !== UNIQUE_VIOLATION) throw error;
     await admin.query(`ALTER ROLE ${SESSION_ROLE} ${attributes}`);
   });
+  await applyRoleSettings(admin, { role: SESSION_ROLE, settings: options.settings });
+}
+
+/** Gives a role the session settings as its defaults, which `DISCARD ALL` between statements returns to. */
+export async function applyRoleSettings(admin: pg.ClientBase, options: { role: string; settings: Record<string, string> }): Promise<void> {
   // The values are the emulator's own constants, written as SET takes them (a list, or one literal).
-  for (const [name, value] of Object.entries(options.settings)) await admin.query(`ALTER ROLE ${SESSION_ROLE} SET ${name} = ${value.includes(',') ? value : admin.escapeLiteral(value)}`);
+  for (const [name, value] of Object.entries(options.settings)) {
+    await admin.query(`ALTER ROLE ${admin.escapeIdentifier(options.role)} SET ${name} = ${value.includes(',') ? value : admin.escapeLiteral(value)}`);
+  }
 }
 
 /**

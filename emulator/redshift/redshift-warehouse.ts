@@ -4,6 +4,7 @@ import type { PostgresEngine } from '../postgres/postgres-engine.js';
 import { RedshiftDataApi, type RedshiftDataApiOptions } from './redshift-data-api.js';
 import { installRedshiftFunctions, redshiftSessionSettings } from './redshift-functions.js';
 import { awsResultLimits, type ResultLimits } from './result-limits.js';
+import { secretLogins } from './session-logins.js';
 import { StatementExecutor } from './statement-executor.js';
 
 export interface RedshiftWarehouseOptions extends RedshiftDataApiOptions {
@@ -13,6 +14,11 @@ export interface RedshiftWarehouseOptions extends RedshiftDataApiOptions {
   region: string;
   /** The Data API's limits on results; AWS's unless a test needs smaller ones. */
   resultLimits?: ResultLimits;
+  /**
+   * Sign each statement in as the user of its SecretArn, read from the control plane's Secrets Manager
+   * (the cluster's master user stays the session role); off, every statement runs as the session role.
+   */
+  secretLogins?: boolean;
 }
 
 export interface RedshiftWarehouse {
@@ -25,17 +31,17 @@ export interface RedshiftWarehouse {
 /** The Redshift stand-in: Data API statements run on the Postgres engine; COPY and UNLOAD use the control plane's S3. */
 export function openRedshiftWarehouse(options: RedshiftWarehouseOptions): RedshiftWarehouse {
   const pools = new DatabasePools(options.engine, { sessionSettings: redshiftSessionSettings, prepareDatabase: installRedshiftFunctions });
-  const s3 = new S3Client({
-    endpoint: options.s3Endpoint, region: options.region, forcePathStyle: true,
-    credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
-  });
-  const api = new RedshiftDataApi(new StatementExecutor(pools, s3, options.resultLimits ?? awsResultLimits), options);
+  const credentials = { accessKeyId: 'emulator', secretAccessKey: 'emulator' };
+  const s3 = new S3Client({ endpoint: options.s3Endpoint, region: options.region, forcePathStyle: true, credentials });
+  const logins = options.secretLogins ? secretLogins({ endpoint: options.s3Endpoint, region: options.region, credentials }) : undefined;
+  const api = new RedshiftDataApi(new StatementExecutor(pools, s3, options.resultLimits ?? awsResultLimits, logins?.resolve), options);
   return {
     api,
     async stop() {
       await api.stop();
       await pools.end();
       s3.destroy();
+      logins?.destroy();
     },
   };
 }

@@ -39,6 +39,18 @@ export interface StatementTarget {
   secretArn?: string;
 }
 
+/** The Postgres role a Data API statement runs as, and its password. */
+export interface SessionLogin {
+  user: string;
+  password: string;
+}
+
+/**
+ * Who a statement runs as: the user its secret names, or undefined for the engine's own role, which stands in
+ * for the cluster's admin (master user).
+ */
+export type LoginResolver = (target: StatementTarget) => Promise<SessionLogin | undefined>;
+
 export interface StatementRecord {
   id: string;
   name?: string;
@@ -53,6 +65,8 @@ export interface StatementRecord {
   durationNs: number;
   /** The Postgres backend running it, for CancelStatement. */
   backendPid?: number;
+  /** The role it runs as, once resolved; undefined is the engine's own role. */
+  login?: SessionLogin;
   cancelRequested: boolean;
 }
 
@@ -84,7 +98,13 @@ interface CollectedResult {
 export class StatementExecutor {
   private readonly typeNames = new Map<string, Promise<Map<number, string>>>();
 
-  constructor(private readonly pools: DatabasePools, private readonly s3: S3Client, private readonly limits: ResultLimits) {}
+  /** Without `logins`, every statement runs as the session role, the cluster admin's stand-in. */
+  constructor(
+    private readonly pools: DatabasePools,
+    private readonly s3: S3Client,
+    private readonly limits: ResultLimits,
+    private readonly logins?: LoginResolver,
+  ) {}
 
   /** Runs a statement to its end state; never throws (failures are recorded on the statement). */
   async run(statement: StatementRecord): Promise<void> {
@@ -93,7 +113,8 @@ export class StatementExecutor {
     const started = process.hrtime.bigint();
     let client: pg.PoolClient | undefined;
     try {
-      client = await (await this.pools.pool(statement.target.database)).connect();
+      statement.login = await this.logins?.(statement.target);
+      client = await (await this.pools.pool(statement.target.database, statement.login)).connect();
       statement.backendPid = (client as unknown as { processID: number }).processID;
       setStatus(statement, 'STARTED');
       await this.runParts(client, statement);
@@ -128,7 +149,7 @@ export class StatementExecutor {
 
   private async cancelBackend(statement: StatementRecord): Promise<void> {
     if (statement.backendPid === undefined) return;
-    const pool = await this.pools.pool(statement.target.database);
+    const pool = await this.pools.pool(statement.target.database, statement.login);
     await pool.query('SELECT pg_cancel_backend($1)', [statement.backendPid]);
   }
 

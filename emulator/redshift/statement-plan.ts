@@ -152,10 +152,30 @@ function parseUnload(tokens: Token[]): UnloadCommand {
   return command;
 }
 
+/**
+ * Redshift's CREATE USER as Postgres runs it. A user belongs to a Redshift cluster, but the emulator may serve
+ * several stages' databases from one Postgres server, whose roles they all share: a user that already exists
+ * there is kept (its migration runs once per database). PASSWORD DISABLE, no login until a password is set,
+ * is Postgres' PASSWORD NULL.
+ */
+function createUserSql(tokens: Token[]): string {
+  const name = tokens[2];
+  const passwordAt = isWord(tokens[3], 'WITH') ? 4 : 3;
+  const password = tokens[passwordAt + 1];
+  const rest = tokens.slice(passwordAt + 2).filter((token) => !isSymbol(token, ';'));
+  const validName = name?.kind === 'word' || name?.kind === 'quoted-name';
+  if (!validName || !isWord(tokens[passwordAt], 'PASSWORD') || !(isWord(password, 'DISABLE') || password?.kind === 'string') || rest.length > 0) {
+    throw new UnsupportedSqlError(`the emulator supports CREATE USER name [WITH] PASSWORD { DISABLE | 'password' | 'md5hash' }, not: ${tokens.map((token) => token.text).join(' ').slice(0, 200)}`);
+  }
+  const passwordSql = isWord(password, 'DISABLE') ? 'NULL' : password!.text;
+  return `DO $emulator$ BEGIN CREATE ROLE ${name!.text} LOGIN PASSWORD ${passwordSql}; EXCEPTION WHEN duplicate_object THEN NULL; END $emulator$`;
+}
+
 /** Decides how the emulator runs one Data API statement: as SQL on Postgres, or as a COPY/UNLOAD against S3. */
 export function planStatement(sql: string): StatementPlan {
   const tokens = significant(tokenize(sql));
   if (isWord(tokens[0], 'UNLOAD')) return { kind: 'unload', unload: parseUnload(tokens) };
+  if (isWord(tokens[0], 'CREATE') && isWord(tokens[1], 'USER')) return { kind: 'sql', sql: createUserSql(tokens) };
   if (isWord(tokens[0], 'COPY')) {
     const from = tokens.findIndex((token) => isWord(token, 'FROM'));
     const source = tokens[from + 1];

@@ -11,6 +11,10 @@ JOB_SETTINGS = {
     "spark.sql.session.timeZone": "UTC",
     # Redshift COPY reads Parquet timestamps as INT64 micros.
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    # Decimals as FIXED_LEN_BYTE_ARRAY (the Hive/Impala form that Redshift COPY, through Spectrum, reads)
+    # instead of Spark's INT32/INT64 for precisions up to 18. The outputs have no arrays or maps, the
+    # other thing this setting changes.
+    "spark.sql.parquet.writeLegacyFormat": "true",
 }
 
 

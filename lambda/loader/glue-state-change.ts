@@ -1,4 +1,8 @@
-export const FINAL_STATES = ['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED'] as const;
+/**
+ * The Glue job run states a run ends in, each of which gets the run its one audit row. The EventBridge rule
+ * in terraform/load.tf sends the loader exactly these (test/terraform/event-contract.spec.ts holds them equal).
+ */
+export const FINAL_STATES = ['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'] as const;
 export type FinalState = (typeof FINAL_STATES)[number];
 
 export interface GlueJobStateChange {

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { sourceNameOfProfileUri } from '../../contract/source-name.js';
 import type { RedshiftData } from '../../warehouse/redshift-data.js';
-import { isFinalState, type GlueJobStateChange } from './glue-state-change.js';
+import { isFinalState, type FinalState, type GlueJobStateChange } from './glue-state-change.js';
 import { getFinishedJobRun, type FinishedJobRun } from './job-run.js';
 import { AUDIT_STATUS_QUERY, auditOnlyStatements, loadRunStatements, SETTLED_STATUSES, type AuditRow, type AuditStatus } from './load-statements.js';
 import { readRunManifest, type RunManifest } from './run-manifest.js';
@@ -17,7 +17,7 @@ export interface LoaderSettings {
 export interface LoaderDependencies {
   glue: GlueClient;
   s3: S3Client;
-  warehouse: RedshiftData;
+  warehouse: Pick<RedshiftData, 'transaction' | 'query'>;
   logger: Logger;
   settings: LoaderSettings;
 }
@@ -36,13 +36,17 @@ export function isAlreadyRecorded(existing: string | undefined, state: string): 
   return SETTLED_STATUSES.includes(existing as AuditStatus) || state !== 'SUCCEEDED';
 }
 
-/** The audit row of a run that produced nothing to load: the job failed, or the file was rejected whole. */
-export function auditWithoutRows(options: { run: FinishedJobRun; state: string; message: string; manifest?: RunManifest }): AuditRow {
+/** The audit status of a run that ended in a Glue state other than SUCCEEDED. */
+const STATUS_OF_UNSUCCESSFUL_STATE: Record<Exclude<FinalState, 'SUCCEEDED'>, AuditStatus> = {
+  FAILED: 'failed', TIMEOUT: 'timeout', STOPPED: 'stopped', ERROR: 'error',
+};
+
+/** The audit row of a run that produced nothing to load: the job did not succeed, wrote a failed manifest, or rejected the file whole. */
+export function auditWithoutRows(options: { run: FinishedJobRun; state: FinalState; message: string; manifest?: RunManifest }): AuditRow {
   const { run, manifest } = options;
   const status: AuditStatus = manifest?.status === 'rejected_file' ? 'rejected_file'
-    : options.state === 'TIMEOUT' ? 'timeout'
-    : options.state === 'STOPPED' ? 'stopped'
-    : 'failed';
+    : options.state === 'SUCCEEDED' ? 'failed'
+    : STATUS_OF_UNSUCCESSFUL_STATE[options.state];
   return {
     runId: run.runId,
     jobRunId: run.jobRunId,
@@ -57,7 +61,7 @@ export function auditWithoutRows(options: { run: FinishedJobRun; state: string; 
   };
 }
 
-async function auditStatus(warehouse: RedshiftData, runId: string): Promise<string | undefined> {
+async function auditStatus(warehouse: LoaderDependencies['warehouse'], runId: string): Promise<string | undefined> {
   const rows = await warehouse.query(`audit-status-${runId}`, AUDIT_STATUS_QUERY, { run_id: runId });
   const status = rows[0]?.[0];
   return typeof status === 'string' ? status : undefined;
@@ -75,20 +79,21 @@ export async function loadGlueRun(change: GlueJobStateChange, deps: LoaderDepend
     });
     return { outcome: 'ignored', jobRunId: change.jobRunId };
   }
+  const { state } = change;
   const run = await getFinishedJobRun(deps.glue, change);
   const existing = await auditStatus(warehouse, run.runId);
-  if (isAlreadyRecorded(existing, change.state)) {
+  if (isAlreadyRecorded(existing, state)) {
     logger.info('the run is already recorded in load_audit; nothing to do', {
-      runId: run.runId, jobRunId: run.jobRunId, state: change.state, auditStatus: existing, outcome: 'already_recorded',
+      runId: run.runId, jobRunId: run.jobRunId, state, auditStatus: existing, outcome: 'already_recorded',
     });
     return { outcome: 'already_recorded', runId: run.runId, jobRunId: run.jobRunId };
   }
 
-  const manifest = change.state === 'SUCCEEDED'
+  const manifest = state === 'SUCCEEDED'
     ? await readRunManifest(deps.s3, { bucket: settings.dataBucket, runId: run.runId })
     : undefined;
   const loadsRows = manifest?.status === 'succeeded';
-  const audit = loadsRows ? undefined : auditWithoutRows({ run, state: change.state, message: change.message, manifest });
+  const audit = loadsRows ? undefined : auditWithoutRows({ run, state, message: change.message, manifest });
   const statements = loadsRows
     ? loadRunStatements({ manifest: manifest!, jobRunId: run.jobRunId, copyRoleArn: settings.copyRoleArn })
     : auditOnlyStatements(audit!);
@@ -96,7 +101,7 @@ export async function loadGlueRun(change: GlueJobStateChange, deps: LoaderDepend
 
   const outcome: LoadOutcome = audit?.status ?? 'loaded';
   logger.info(loadsRows ? 'loaded the run into the warehouse' : 'recorded a run with nothing to load', {
-    runId: run.runId, jobRunId: run.jobRunId, object: run.inputUri, state: change.state, outcome,
+    runId: run.runId, jobRunId: run.jobRunId, object: run.inputUri, state, outcome,
     ...(manifest?.counts ? { counts: manifest.counts } : {}),
     ...(audit?.error ? { error: audit.error } : {}),
   });

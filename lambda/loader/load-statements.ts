@@ -6,7 +6,7 @@ const CLEAN_STAGING = 'load_staging_sales';
 const REJECTED_STAGING = 'load_staging_rejected';
 const ERROR_LENGTH = 1000;
 
-export type AuditStatus = 'loaded' | 'rejected_file' | 'failed' | 'timeout' | 'stopped';
+export type AuditStatus = 'loaded' | 'rejected_file' | 'failed' | 'timeout' | 'stopped' | 'error';
 /** Statuses after which the run's data is in the warehouse for good: a later event for the run changes nothing. */
 export const SETTLED_STATUSES: readonly AuditStatus[] = ['loaded', 'rejected_file'];
 

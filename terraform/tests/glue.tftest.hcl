@@ -13,17 +13,44 @@ run "job_gets_the_arguments_the_script_parses" {
 
   assert {
     condition = aws_glue_job.clean_sales.default_arguments == tomap({
-      "--job-language"                     = "python"
-      "--extra-py-files"                   = "s3://sdp-${var.stage}-data-123456789012/scripts/glue/sales_cleaning.zip"
-      "--output_uri"                       = "s3://sdp-${var.stage}-data-123456789012/"
-      "--TempDir"                          = "s3://sdp-${var.stage}-data-123456789012/tmp/glue/"
-      "--enable-metrics"                   = "true"
-      "--enable-observability-metrics"     = "true"
-      "--enable-continuous-cloudwatch-log" = "true"
-      "--continuous-log-logGroup"          = "/aws-glue/jobs/sdp-${var.stage}-clean-sales"
-      "--job-bookmark-option"              = "job-bookmark-disable"
+      "--job-language"                 = "python"
+      "--extra-py-files"               = "s3://sdp-${var.stage}-data-123456789012/scripts/glue/sales_cleaning.zip"
+      "--output_uri"                   = "s3://sdp-${var.stage}-data-123456789012/"
+      "--TempDir"                      = "s3://sdp-${var.stage}-data-123456789012/tmp/glue/"
+      "--enable-metrics"               = "true"
+      "--enable-observability-metrics" = "true"
+      "--custom-logGroup-prefix"       = "/aws-glue/jobs/sdp-${var.stage}-clean-sales"
+      "--job-bookmark-option"          = "job-bookmark-disable"
     })
-    error_message = "The job's default arguments must be --output_uri plus Glue's own flags, nothing the trigger sets per run."
+    error_message = "The job's default arguments must be --output_uri plus Glue 5.0's own flags, nothing the trigger sets per run."
+  }
+
+  # Glue 5.0 ignores the Glue 4.0 continuous-logging arguments and logs to <--custom-logGroup-prefix>/output
+  # and /error, which it would otherwise create without retention or encryption.
+  assert {
+    condition = (
+      toset([for group in aws_cloudwatch_log_group.glue_job : group.name]) == toset([
+        "${aws_glue_job.clean_sales.default_arguments["--custom-logGroup-prefix"]}/output",
+        "${aws_glue_job.clean_sales.default_arguments["--custom-logGroup-prefix"]}/error",
+      ]) &&
+      alltrue([for group in aws_cloudwatch_log_group.glue_job : group.retention_in_days == var.log_retention_days && group.kms_key_id == aws_kms_key.data.arn])
+    )
+    error_message = "Terraform must create the job's output and error log groups under --custom-logGroup-prefix, with the stage's retention and the stack key."
+  }
+
+  assert {
+    condition     = length(setintersection(keys(aws_glue_job.clean_sales.default_arguments), ["--enable-continuous-cloudwatch-log", "--continuous-log-logGroup"])) == 0
+    error_message = "--enable-continuous-cloudwatch-log and --continuous-log-logGroup are Glue 4.0 arguments; Glue 5.0 takes --custom-logGroup-prefix."
+  }
+
+  assert {
+    condition = alltrue([
+      for group in aws_cloudwatch_log_group.glue_job : anytrue([
+        for statement in data.aws_iam_policy_document.glue_job.statement :
+        contains(statement.resources, "${group.arn}:*") && contains(statement.actions, "logs:CreateLogStream") && contains(statement.actions, "logs:PutLogEvents")
+      ])
+    ])
+    error_message = "The job's role must write log streams and events in its output and error log groups."
   }
 
   assert {

@@ -34,6 +34,7 @@ run "roles_grant_no_wildcard_actions_and_star_resources_only_where_aws_requires"
         data.aws_iam_policy_document.redshift_copy, data.aws_iam_policy_document.flow_logs,
         data.aws_iam_policy_document.kms_key, data.aws_iam_policy_document.ingest_queue,
         data.aws_iam_policy_document.s3_endpoint, data.aws_iam_policy_document.data_bucket,
+        data.aws_iam_policy_document.alarms_topic,
         ] : [
         for statement in document.statement : [
           for action in statement.actions : !strcontains(action, "*") if coalesce(statement.effect, "Allow") == "Allow"
@@ -56,7 +57,7 @@ run "roles_grant_no_wildcard_actions_and_star_resources_only_where_aws_requires"
       ]
       ])) == toset([
       "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-      "redshift-data:DescribeStatement", "redshift-data:GetStatementResult",
+      "redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement",
       "cloudwatch:PutMetricData",
     ])
     error_message = "A role grants an action on \"*\" that AWS lets us scope to a resource."
@@ -84,6 +85,28 @@ run "roles_grant_no_wildcard_actions_and_star_resources_only_where_aws_requires"
       statement.actions == toset(["glue:StartJobRun"]) && statement.resources == toset(["arn:aws:glue:${var.region}:123456789012:job/sdp-${var.stage}-clean-sales"])
     ])
     error_message = "The trigger may start runs of this stage's clean-sales job only."
+  }
+}
+
+# A trust condition on a key the service never sends when it assumes the role denies every AssumeRole.
+run "trust_policies_condition_only_on_keys_the_service_documents" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for service in ["lambda", "glue", "redshift"] : alltrue([for statement in data.aws_iam_policy_document.assume[service].statement : length(statement.condition) == 0])
+    ])
+    error_message = "Lambda, Glue and Redshift do not document aws:SourceAccount or aws:SourceArn on AssumeRole: their trust policies must not require them."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for statement in data.aws_iam_policy_document.assume["flow_logs"].statement : [for condition in statement.condition : "${condition.variable}=${join(",", condition.values)}"]
+      ])) == toset([
+      "aws:SourceAccount=123456789012",
+      "aws:SourceArn=arn:aws:ec2:${var.region}:123456789012:vpc-flow-log/*",
+    ])
+    error_message = "VPC Flow Logs documents aws:SourceAccount and aws:SourceArn: its trust policy must require this account and its flow logs."
   }
 }
 

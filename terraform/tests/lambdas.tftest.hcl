@@ -70,10 +70,10 @@ run "glue_state_changes_reach_the_loader" {
       detail-type = ["Glue Job State Change"]
       detail = {
         jobName = ["sdp-${var.stage}-clean-sales"]
-        state   = ["SUCCEEDED", "FAILED", "TIMEOUT"]
+        state   = ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"]
       }
     }
-    error_message = "The rule must match the clean-sales job's SUCCEEDED, FAILED and TIMEOUT state changes only."
+    error_message = "The rule must send the loader every final state of the clean-sales job (SUCCEEDED, FAILED, TIMEOUT, STOPPED, ERROR), so every run gets its audit row."
   }
 
   assert {

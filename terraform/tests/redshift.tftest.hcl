@@ -54,3 +54,28 @@ run "cluster_is_private_and_encrypted" {
     error_message = "The cluster's only egress is HTTPS (to the S3 prefix list)."
   }
 }
+
+# The loader signs in as its own database user (sql/ddl/003_loader_user.sql), never as the admin.
+run "the_loader_uses_its_own_database_user" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_lambda_function.loader.environment[0].variables.REDSHIFT_SECRET_ARN == aws_secretsmanager_secret.loader_db.arn &&
+      aws_lambda_function.loader.environment[0].variables.REDSHIFT_SECRET_ARN != aws_redshift_cluster.this.master_password_secret_arn
+    )
+    error_message = "The loader must pass the loader user's secret to the Data API, not the admin secret."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for statement in data.aws_iam_policy_document.loader.statement : statement.resources if contains(statement.actions, "secretsmanager:GetSecretValue")
+    ])) == toset([aws_secretsmanager_secret.loader_db.arn])
+    error_message = "The loader's role may read the loader user's secret and no other."
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret.loader_db.kms_key_id == aws_kms_key.data.arn
+    error_message = "The loader user's secret must be encrypted with the stack key."
+  }
+}

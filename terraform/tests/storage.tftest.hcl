@@ -45,8 +45,18 @@ run "data_bucket_is_private_encrypted_versioned_and_expires_scratch_data" {
   }
 
   assert {
-    condition     = toset(keys(aws_s3_object.folder)) == toset(["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/", "tmp/"])
-    error_message = "The data bucket must hold the folders raw/, cleaned/, rejected/, manifests/, reports/, scripts/, tmp/."
+    condition     = toset(keys(aws_s3_object.folder)) == toset(["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/"])
+    error_message = "The data bucket must hold the folders raw/, cleaned/, rejected/, manifests/, reports/, scripts/."
+  }
+
+  # A marker object that a lifecycle rule expires comes back on the next apply: a change in every plan.
+  assert {
+    condition = alltrue(flatten([
+      for rule in aws_s3_bucket_lifecycle_configuration.data.rule : [
+        for key in keys(aws_s3_object.folder) : !startswith(key, coalesce(try(one(rule.filter).prefix, null), "")) if length(rule.expiration) > 0
+      ]
+    ]))
+    error_message = "No folder marker may lie under a prefix whose objects a lifecycle rule expires."
   }
 
   assert {
@@ -98,8 +108,8 @@ run "raw_csv_uploads_notify_the_ingest_queue" {
   }
 
   assert {
-    condition     = aws_sqs_queue.ingest.visibility_timeout_seconds >= 6 * aws_lambda_function.trigger.timeout
-    error_message = "The ingest queue's visibility timeout must be at least six times the trigger's timeout."
+    condition     = aws_sqs_queue.ingest.visibility_timeout_seconds == 6 * aws_lambda_function.trigger.timeout + aws_lambda_event_source_mapping.ingest.maximum_batching_window_in_seconds
+    error_message = "The ingest queue's visibility timeout must be six times the trigger's timeout plus the batching window, as AWS advises for an SQS event source."
   }
 
   assert {

@@ -20,7 +20,7 @@ declare module 'vitest' {
 }
 
 function missingPrerequisite(): string | undefined {
-  if (!terraformVersion()) return 'terraform was not found on PATH: install Terraform 1.7 or newer';
+  if (!terraformVersion()) return 'terraform was not found on PATH: install Terraform 1.10 or newer';
   try {
     requireJava();
   } catch (error) {

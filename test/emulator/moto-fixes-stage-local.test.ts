@@ -13,7 +13,7 @@ import { failOrSkip } from '../prerequisites.js';
 // its own state and placeholder artifacts, so a developer's running local stage is left alone.
 
 const version = terraformVersion();
-if (!version) failOrSkip({ what: 'the stage-local apply test', missing: 'terraform was not found on PATH: install Terraform 1.7 or newer' });
+if (!version) failOrSkip({ what: 'the stage-local apply test', missing: 'terraform was not found on PATH: install Terraform 1.10 or newer' });
 
 interface Run {
   status: number;

@@ -14,7 +14,7 @@ describe('parseGlueJobStateChange', () => {
   });
 
   it('knows the final states', () => {
-    expect(['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED', 'RUNNING'].map(isFinalState)).toEqual([true, true, true, true, false]);
+    expect(['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED', 'ERROR', 'RUNNING', 'WAITING'].map(isFinalState)).toEqual([true, true, true, true, true, false, false]);
   });
 });
 
@@ -34,5 +34,7 @@ describe('auditWithoutRows', () => {
   it('maps the Glue state to the audit status and prefers the event message', () => {
     expect(auditWithoutRows({ run, state: 'STOPPED', message: 'stopped by user' })).toMatchObject({ status: 'stopped', error: 'stopped by user', sourceUri: 's3://b/raw/a.csv' });
     expect(auditWithoutRows({ run, state: 'TIMEOUT', message: '' })).toMatchObject({ status: 'timeout', error: 'from GetJobRun' });
+    expect(auditWithoutRows({ run, state: 'ERROR', message: '' })).toMatchObject({ status: 'error', error: 'from GetJobRun' });
+    expect(auditWithoutRows({ run, state: 'FAILED', message: 'boom' })).toMatchObject({ status: 'failed', error: 'boom' });
   });
 });

@@ -1,6 +1,6 @@
 import { GetJobRunCommand, GlueClient } from '@aws-sdk/client-glue';
 import {
-  BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, RedshiftDataClient,
+  BatchExecuteStatementCommand, CancelStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
@@ -136,6 +136,19 @@ describe('loader', () => {
       SubStatements: [{ Id: 'b1:4', Status: 'FAILED', QueryString: 'COPY load_staging_sales ...', Error: 'S3ServiceException: Access Denied' }],
     });
     await expect(handler(glueEvent('SUCCEEDED'), context)).rejects.toThrow(/load-sales_data-0123456789abcdef .*failed in statement b1:4: COPY load_staging_sales .*Access Denied/);
+  });
+
+  it('cancels its transaction and fails 15 s before the function would time out, so no load outlives the invocation', async () => {
+    givenManifest(manifest());
+    redshift.on(DescribeStatementCommand, { Id: 'b1' }).resolves({ Status: 'STARTED' });
+    redshift.on(CancelStatementCommand).resolves({ Status: true });
+    const almostOut = { ...context, getRemainingTimeInMillis: () => 15_600 };
+    const started = Date.now();
+    await expect(handler(glueEvent('SUCCEEDED'), almostOut)).rejects.toMatchObject({
+      name: 'StatementTimeoutError', message: expect.stringContaining('load-sales_data-0123456789abcdef (statement b1) was still STARTED'),
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(redshift.commandCalls(CancelStatementCommand).map((call) => call.args[0].input)).toEqual([{ Id: 'b1' }]);
   });
 
   it('fails with ManifestNotFoundError when the run wrote no manifest', async () => {

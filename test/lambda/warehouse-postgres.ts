@@ -1,19 +1,17 @@
 import pg from 'pg';
+import { planStatement } from '../../emulator/redshift/statement-plan.js';
 import type { RedshiftData, Row } from '../../warehouse/redshift-data.js';
 import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
 
 export const postgresUrl = process.env.SALES_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * What the emulator's Data API does to Redshift SQL before Postgres runs it (DESIGN 2), reduced to the
- * constructs the warehouse uses. COPY is not translated here: the test replaces it with fixture rows.
+ * What the emulator's Data API does to Redshift SQL before Postgres runs it (DESIGN 2): the same translation.
+ * COPY is not translated here: the test replaces it with fixture rows.
  */
 export function redshiftToPostgres(sql: string): string {
-  return sql
-    .replace(/\bDISTSTYLE\s+\w+/gi, '')
-    .replace(/\b(DISTKEY|SORTKEY)\s*\([^)]*\)/gi, '')
-    .replace(/\bENCODE\s+\w+/gi, '')
-    .replace(/\bGETDATE\(\)/gi, 'now()');
+  const plan = planStatement(sql);
+  return plan.kind === 'sql' ? plan.sql : sql;
 }
 
 export type FixtureRow = Record<string, string | number | null>;
@@ -53,15 +51,28 @@ export class WarehouseOnPostgres {
     }
   }
 
+  /** Runs what follows as another role (SET ROLE), until `actAs()` without a role. */
+  async actAs(role?: string): Promise<void> {
+    await this.client.query(role ? `SET ROLE ${role}` : 'RESET ROLE');
+  }
+
   async rows(sql: string): Promise<FixtureRow[]> {
     return (await this.client.query(redshiftToPostgres(sql))).rows as FixtureRow[];
   }
 
-  /** The same warehouse behind the interface of the Data API client. */
+  /** The same warehouse behind the interface of the Data API client; `:name` parameters bind as the Data API binds them. */
   asRedshiftData(): Pick<RedshiftData, 'transaction' | 'query'> {
     return {
       transaction: async (_name, sqls) => this.transaction(sqls),
-      query: async (_name, sql) => (await this.client.query({ text: redshiftToPostgres(sql), rowMode: 'array' })).rows as Row[],
+      query: async (_name, sql, parameters = {}) => {
+        const values: string[] = [];
+        const text = redshiftToPostgres(sql).replace(/:(\w+)/g, (_match, name: string) => {
+          if (!(name in parameters)) throw new Error(`no value for the parameter :${name} of ${sql}`);
+          values.push(parameters[name]!);
+          return `$${values.length}`;
+        });
+        return (await this.client.query({ text, values, rowMode: 'array' })).rows as Row[];
+      },
     };
   }
 

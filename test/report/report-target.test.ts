@@ -41,6 +41,19 @@ describe('report target', () => {
     expect((await resolveReportTarget({ stage: 'local', bucket: 'other', env: {}, stateDir: localStateDir() })).bucket).toBe('other');
   });
 
+  it("reaches dev and prod in the stack's region, whatever the SDK's default region is", async () => {
+    const devOutputs = { ...outputs, region: 'eu-central-1', data_bucket_name: 'sdp-dev-data', redshift_cluster_id: 'sdp-dev' };
+    const asked: string[] = [];
+    const readOutputs = async (stage: string) => {
+      asked.push(stage);
+      return devOutputs;
+    };
+    const target = await resolveReportTarget({ stage: 'dev', env: { AWS_REGION: 'us-east-1' }, readOutputs });
+    expect(asked).toEqual(['dev']);
+    expect(target).toMatchObject({ bucket: 'sdp-dev-data', client: { region: 'eu-central-1' }, s3Client: { region: 'eu-central-1' }, target: { clusterId: 'sdp-dev' } });
+    expect(target.client.endpoint).toBeUndefined();
+  });
+
   it('uses the AWS SDK defaults on dev and prod, and needs a bucket there when Terraform is not asked', async () => {
     await expect(resolveReportTarget({ stage: 'dev', env: warehouseEnv }))
       .rejects.toThrow(new ReportConfigError("no data bucket for stage dev: pass --bucket NAME, or apply the stage's stack so Terraform outputs data_bucket_name"));

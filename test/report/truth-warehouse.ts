@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { RedshiftData } from '../../warehouse/redshift-data.js';
+import { defaultPolling, RedshiftData } from '../../warehouse/redshift-data.js';
 import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
 import { generateSales } from '../../generator/generate-sales.js';
 import { startRedshiftHarness, type RedshiftHarness } from '../emulator/redshift/redshift-harness.js';
@@ -61,7 +61,7 @@ export async function startTruthWarehouse(options: { withMoto?: boolean } = {}):
   const created = await harness.batch(ddl);
   if (created.Status !== 'FINISHED') throw new Error(`the warehouse DDL failed on the emulator: ${created.Error}`);
   const redshift = new RedshiftData(harness.client, { clusterId: harness.target.ClusterIdentifier, database: harness.target.Database, secretArn: harness.target.SecretArn }, {
-    initialDelayMs: 10, maxDelayMs: 100, timeoutMs: 60_000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...defaultPolling, initialDelayMs: 10, maxDelayMs: 100, timeoutMs: 60_000,
   });
   const direct = new pg.Client({ connectionString: harness.engine.url(harness.database) });
   await direct.connect();

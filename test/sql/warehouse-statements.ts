@@ -7,6 +7,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadGlueRun } from '../../lambda/loader/load-glue-run.js';
+import { LOADER_USER, setUserPasswords } from '../../warehouse/database-logins.js';
 import { migrate } from '../../warehouse/migrations.js';
 import { RedshiftData } from '../../warehouse/redshift-data.js';
 import { auditRecord } from '../../drivers/follow-run.js';
@@ -68,7 +69,7 @@ export async function sentStatements(): Promise<SentStatement[]> {
     });
 
     const warehouse = new RedshiftData(new RedshiftDataClient({}), { clusterId: 'c', database: 'd', secretArn: 's' },
-      { initialDelayMs: 0, maxDelayMs: 0, timeoutMs: 0, sleep: async () => undefined });
+      { initialDelayMs: 0, maxDelayMs: 0, timeoutMs: 0, sleep: async () => undefined, now: () => 0 });
     const loader = {
       glue: new GlueClient({}), s3: new S3Client({}), warehouse, logger: new Logger({ logLevel: 'SILENT' }),
       settings: { dataBucket: 'sales-data', jobName, copyRoleArn: 'arn:aws:iam::123456789012:role/sales-redshift-copy' },
@@ -76,6 +77,7 @@ export async function sentStatements(): Promise<SentStatement[]> {
     const glueEvent = (state: string) => ({ jobName, jobRunId: 'jr_abc', state, message: '' });
 
     await migrate(warehouse, ddlMigrations());
+    await setUserPasswords(warehouse, [{ username: LOADER_USER, password: "Pa55'word\\with-quote" }]);
     for (const status of ['succeeded', 'rejected_file'] as const) {
       s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => manifest(status) } as never });
       await loadGlueRun(glueEvent('SUCCEEDED'), loader);

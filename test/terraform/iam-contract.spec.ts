@@ -44,7 +44,7 @@ function compareGrants(options: { workload: Workload; plan: StackPlan; stack: St
 }
 
 const version = terraformVersion();
-if (!version) failOrSkip({ what: 'the IAM contract test', missing: 'terraform was not found on PATH: install Terraform 1.7 or newer' });
+if (!version) failOrSkip({ what: 'the IAM contract test', missing: 'terraform was not found on PATH: install Terraform 1.10 or newer' });
 
 describe.skipIf(!version)('IAM contract (stage dev)', () => {
   let blocks: ConfigBlock[];

@@ -54,13 +54,13 @@ const rules: Rule[] = [
   // ---- implied by what the code calls
   {
     actions: ['secretsmanager:GetSecretValue'],
-    why: "the Data API calls pass the cluster's admin secret (SecretArn), which the Data API reads with the caller's permissions",
+    why: "the Data API calls pass a database user's secret (SecretArn), which the Data API reads with the caller's permissions",
     appliesTo: (_, { codeActions }) => calls(codeActions, 'redshift-data:'),
   },
   {
     actions: ['kms:Decrypt'],
-    why: 'the admin secret is encrypted with the stack key: reading it decrypts with the caller\'s permissions',
-    appliesTo: (_, { stack, codeActions }) => stack.adminSecretUsesKms && calls(codeActions, 'redshift-data:'),
+    why: 'the database users\' secrets are encrypted with the stack key: reading one decrypts with the caller\'s permissions',
+    appliesTo: (_, { stack, codeActions }) => stack.secretsUseKms && calls(codeActions, 'redshift-data:'),
   },
   {
     actions: ['kms:Decrypt'],
@@ -95,7 +95,7 @@ const rules: Rule[] = [
   },
   {
     actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-    why: "Glue writes the driver's and executors' output and error logs, and the continuous log, with the job role; it creates the output and error groups itself",
+    why: "Glue writes the driver's and executors' output and error logs with the job role (Glue 5.0: to the groups of --custom-logGroup-prefix), and creates a missing group itself",
     appliesTo: (workload) => workload.facts.kind === 'glue-job',
   },
   {

@@ -9,6 +9,8 @@ import {
   parseTerraformCliArgs,
   resolveProviderSource,
   stageArgs,
+  stateBackend,
+  StateBackendError,
   TerraformCommandError,
 } from '../../stage/terraform.js';
 
@@ -81,7 +83,7 @@ describe('generated Terraform files', () => {
 
   it('points every service of the pipeline at the emulator endpoint, with dummy credentials', () => {
     const override = localProviderOverride({ endpoint: 'http://127.0.0.1:4566' });
-    for (const service of ['s3', 'sqs', 'lambda', 'glue', 'iam', 'sts', 'redshift', 'redshiftdata', 'dynamodb', 'eventbridge', 'secretsmanager', 'kms', 'cloudwatchlogs', 'ec2']) {
+    for (const service of ['s3', 'sqs', 'lambda', 'glue', 'iam', 'sts', 'redshift', 'redshiftdata', 'dynamodb', 'eventbridge', 'secretsmanager', 'sns', 'kms', 'cloudwatchlogs', 'ec2']) {
       expect(override).toMatch(new RegExp(`^\\s+${service}\\s+= "http://127\\.0\\.0\\.1:4566"$`, 'm'));
     }
     expect(override).toContain('access_key                  = "test"');
@@ -116,5 +118,44 @@ describe('stages in the Terraform wrapper', () => {
     expect(() => parseTerraformCliArgs(['plan', '--stage', 'qa'])).toThrow('--stage must be one of local, dev, prod, got "qa"');
     expect(() => parseTerraformCliArgs(['plan', '--stage', 'dev', '--endpoint', 'http://x'])).toThrow('--endpoint applies to --stage local only');
     expect(() => parseTerraformCliArgs(['--stage', 'dev'])).toThrow(/usage/);
+  });
+});
+
+describe('where the Terraform wrapper keeps a stage\'s state', () => {
+  function backends(...stages: string[]): string {
+    const dir = tempDir();
+    for (const stage of stages) writeFileSync(join(dir, `${stage}.s3.tfbackend`), 'bucket = "b"\nkey = "k"\nregion = "eu-west-1"\nuse_lockfile = true\n');
+    return dir;
+  }
+
+  it('initialises no backend for commands without a stage (validate, test)', () => {
+    expect(stateBackend({ overridePresent: false, dir: backends() })).toBeUndefined();
+  });
+
+  it('keeps stage local, and any run through the emulator override, on the machine', () => {
+    expect(stateBackend({ stage: 'local', overridePresent: true, dir: backends() })).toEqual({ kind: 'local' });
+    expect(stateBackend({ stage: 'dev', overridePresent: true, dir: backends() })).toEqual({ kind: 'local' });
+  });
+
+  it("keeps dev and prod in the stage's S3 bucket as the bootstrap recorded it", () => {
+    const dir = backends('dev', 'prod');
+    expect(stateBackend({ stage: 'prod', overridePresent: false, dir, legacyStateDir: tempDir() })).toEqual({ kind: 's3', configFile: join(dir, 'prod.s3.tfbackend') });
+  });
+
+  it('refuses a cloud stage without its backend file, naming the bootstrap command', () => {
+    expect(() => stateBackend({ stage: 'dev', overridePresent: false, dir: backends('prod'), legacyStateDir: tempDir() }))
+      .toThrow(new StateBackendError('stage dev keeps its Terraform state in S3, and terraform/backends/dev.s3.tfbackend does not exist yet: create the state bucket with `npm run tf:bootstrap -- --stage dev --apply` (terraform/README.md, "Terraform state")'));
+  });
+
+  it('refuses a cloud stage that still has local state from before the S3 backend, naming the migration', () => {
+    const legacy = tempDir();
+    mkdirSync(join(legacy, 'dev'));
+    writeFileSync(join(legacy, 'dev', 'terraform.tfstate'), '{"version": 4}');
+    expect(() => stateBackend({ stage: 'dev', overridePresent: false, dir: backends('dev'), legacyStateDir: legacy }))
+      .toThrow(/npm run tf -- init -migrate-state -force-copy --stage dev/);
+  });
+
+  it('gives the emulator override a local backend, so it replaces the S3 backend of versions.tf', () => {
+    expect(localProviderOverride({ endpoint: 'http://127.0.0.1:4566' })).toMatch(/terraform \{\n {2}backend "local" \{\}\n\}/);
   });
 });

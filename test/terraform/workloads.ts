@@ -45,7 +45,8 @@ export interface Workload {
 export interface StackFacts {
   bucketsUseKms: boolean;
   tablesUseKms: boolean;
-  adminSecretUsesKms: boolean;
+  /** The database users' secrets (the cluster's admin secret and those Terraform creates) use a customer managed key. */
+  secretsUseKms: boolean;
   /** The folders whose new objects the bucket notifications announce, as s3:// URIs (once each: a folder has a rule per suffix). */
   announcedUris: string[];
   /** The folder of the source profiles the trigger passes to the job as --source_profile_uri (its SOURCE_PROFILES_URI). */
@@ -87,7 +88,8 @@ export function stackFacts(plan: StackPlan): StackFacts {
     bucketArns: new Map(all('aws_s3_bucket').map((values) => [String(values.bucket), String(values.arn)])),
     bucketsUseKms: buckets.length > 0 && buckets.every((values) => first(first(values, 'rule'), 'apply_server_side_encryption_by_default').sse_algorithm === 'aws:kms'),
     tablesUseKms: tables.length > 0 && tables.every((values) => Boolean(first(values, 'server_side_encryption').kms_key_arn)),
-    adminSecretUsesKms: clusters.length > 0 && clusters.every((values) => Boolean(values.master_password_secret_kms_key_id)),
+    secretsUseKms: clusters.length > 0 && clusters.every((values) => Boolean(values.master_password_secret_kms_key_id))
+      && all('aws_secretsmanager_secret').every((values) => Boolean(values.kms_key_id)),
   };
 }
 

@@ -61,3 +61,17 @@ mock_resource "aws_redshift_cluster" {
     master_password_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:redshift!mock-admin-AbCdEf"
   }
 }
+
+mock_resource "aws_sns_topic" {
+  override_during = plan
+  defaults = {
+    arn = "arn:aws:sns:us-east-1:123456789012:mock-topic"
+  }
+}
+
+mock_resource "aws_secretsmanager_secret" {
+  override_during = plan
+  defaults = {
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mock-loader-AbCdEf"
+  }
+}

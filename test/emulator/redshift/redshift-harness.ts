@@ -38,7 +38,7 @@ export interface RedshiftHarness {
   close(): Promise<void>;
 }
 
-export type RedshiftHarnessOptions = { withMoto?: boolean } & Pick<RedshiftWarehouseOptions, 'resultPageRows' | 'maxActiveStatements' | 'maxRetainedStatements' | 'maxRetainedResultBytes' | 'resultLimits'>;
+export type RedshiftHarnessOptions = { withMoto?: boolean } & Pick<RedshiftWarehouseOptions, 'resultPageRows' | 'maxActiveStatements' | 'maxRetainedStatements' | 'maxRetainedResultBytes' | 'resultLimits' | 'secretLogins'>;
 
 export async function startRedshiftHarness(options: RedshiftHarnessOptions = {}): Promise<RedshiftHarness> {
   const stateDir = mkdtempSync(join(tmpdir(), 'sdp-redshift-'));
@@ -47,10 +47,10 @@ export async function startRedshiftHarness(options: RedshiftHarnessOptions = {})
   const engine = await startPostgresEngine({ url: postgresUrl, stateDir: join(stateDir, 'postgres') });
   let moto: MotoServer | undefined;
   if (options.withMoto) moto = await startMoto({ port: await freePort(), logFile: join(stateDir, 'moto.log') });
-  const { resultPageRows, maxActiveStatements, maxRetainedStatements, maxRetainedResultBytes, resultLimits } = options;
+  const { resultPageRows, maxActiveStatements, maxRetainedStatements, maxRetainedResultBytes, resultLimits, secretLogins } = options;
   const warehouse = openRedshiftWarehouse({
     engine, s3Endpoint: moto?.endpoint ?? 'http://127.0.0.1:9', region,
-    resultPageRows, maxActiveStatements, maxRetainedStatements, maxRetainedResultBytes, resultLimits,
+    resultPageRows, maxActiveStatements, maxRetainedStatements, maxRetainedResultBytes, resultLimits, secretLogins,
   });
   // The Data API reached the way every client reaches it: through the emulator's gateway.
   const gateway = new GatewayServer({ port: 0, motoUrl: moto?.endpoint ?? 'http://127.0.0.1:9', services: [redshiftDataService(warehouse.api)] });

@@ -36,6 +36,20 @@ describe('Redshift SQL translation', () => {
       .toEqual({ kind: 'unload', unload: { query: "SELECT * FROM t WHERE d < LOCALTIMESTAMP(0) AND s = 'x'", destination: 's3://b/out/', format: 'csv', header: true, parallel: false, allowOverwrite: true } });
   });
 
+  it('creates a user as a login role with no password for PASSWORD DISABLE, keeping one that exists', () => {
+    expect(planStatement('CREATE USER sales_loader PASSWORD DISABLE;')).toEqual({
+      kind: 'sql',
+      sql: 'DO $emulator$ BEGIN CREATE ROLE sales_loader LOGIN PASSWORD NULL; EXCEPTION WHEN duplicate_object THEN NULL; END $emulator$',
+    });
+    expect(planStatement(`CREATE USER "Loader" WITH PASSWORD 'md5${'0'.repeat(32)}'`)).toMatchObject({
+      sql: expect.stringContaining(`CREATE ROLE "Loader" LOGIN PASSWORD 'md5${'0'.repeat(32)}';`),
+    });
+  });
+
+  it('refuses CREATE USER options it does not translate, naming the form it supports', () => {
+    expect(() => planStatement('CREATE USER u PASSWORD DISABLE CREATEDB')).toThrow(/supports CREATE USER name \[WITH\] PASSWORD \{ DISABLE \| 'password' \| 'md5hash' \}/);
+  });
+
   it('passes COPY from anywhere but S3 through as SQL', () => {
     expect(planStatement("COPY t FROM '/tmp/x.csv' CSV")).toEqual({ kind: 'sql', sql: "COPY t FROM '/tmp/x.csv' CSV" });
   });
