@@ -45,8 +45,8 @@ run "data_bucket_is_private_encrypted_versioned_and_expires_scratch_data" {
   }
 
   assert {
-    condition     = toset(keys(aws_s3_object.folder)) == toset(["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/"])
-    error_message = "The data bucket must hold the folders raw/, cleaned/, rejected/, manifests/, reports/, scripts/."
+    condition     = toset(keys(aws_s3_object.folder)) == toset(["raw/", "cleaned/", "rejected/", "manifests/", "reports/", "scripts/", "config/"])
+    error_message = "The data bucket must hold the folders raw/, cleaned/, rejected/, manifests/, reports/, scripts/, config/."
   }
 
   # A marker object that a lifecycle rule expires comes back on the next apply: a change in every plan.
@@ -127,7 +127,7 @@ run "every_source_profile_is_uploaded_to_config_sources" {
   command = plan
 
   assert {
-    condition     = keys(aws_s3_object.source_profile) == sort(tolist(fileset("${path.module}/../sources", "*.json")))
+    condition     = toset(keys(aws_s3_object.source_profile)) == fileset("${path.module}/../sources", "*.json")
     error_message = "Every sources/*.json must become one object, and nothing else."
   }
 
