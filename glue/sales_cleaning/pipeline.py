@@ -72,7 +72,7 @@ def _process(
     numbered = rec.number_lines(lines, rec.partition_offsets(rec.partition_stats(lines))).persist(
         StorageLevel.MEMORY_AND_DISK
     )
-    records = rec.assemble_records(numbered, rec.record_start_carry(numbered)).where(F.col("source_line") > 1)
+    records = rec.assemble_records(numbered, rec.record_spans(numbered)).where(F.col("source_line") > 1)
     lineage = Lineage(
         source_uri=config.input_uri,
         source_version=config.source_version,
