@@ -25,9 +25,10 @@ MAX_RECORD_BYTES = 1024 * 1024
 """UTF-8 bytes one record may hold, its line breaks (`\\n`) included."""
 
 # One RFC 4180 field: quoted (with "" escapes, line breaks allowed) or unquoted (no quote, comma, line break).
-# Possessive quantifiers keep the Java regex linear on hostile input.
+# Possessive quantifiers keep the Java regex linear on hostile input; `\z`, not `$`, which would also match
+# before a final line terminator and accept `a,"b"<CR>` as two fields.
 FIELD = r'(?:"(?:[^"]|"")*+"|[^",\n]*+)'
-WELL_FORMED_RECORD = rf"^{FIELD}(?:,{FIELD})*+$"
+WELL_FORMED_RECORD = rf"^{FIELD}(?:,{FIELD})*+\z"
 # Matched against "," + record, so every match consumes its comma: a leading empty field is not skipped
 # the way a zero-length match at the start would be.
 FIELD_AFTER_COMMA = r',("(?:[^"]|"")*+"|[^",\n]*+)'
@@ -47,9 +48,11 @@ def physical_lines(text_lines: DataFrame) -> DataFrame:
     invalid byte into U+FFFD, so every later step sees valid text.
     """
     value = F.col("value")
-    without_cr = F.when(value.endswith("\r"), F.expr("substring(value, 1, length(value) - 1)")).otherwise(value)
-    repaired = F.decode(F.encode(without_cr, "UTF-8"), "UTF-8")
-    return text_lines.select(repaired.alias("value"), (repaired != without_cr).cast("int").alias("invalid_utf8"))
+    repaired = F.decode(F.encode(value, "UTF-8"), "UTF-8")
+    # The CR goes after the repair: Spark counts characters by their lead byte, so on raw bytes an invalid
+    # lead byte before the CR would take the CR for its continuation, and both would be cut.
+    without_cr = F.regexp_replace(repaired, r"\r\z", "")
+    return text_lines.select(without_cr.alias("value"), (repaired != value).cast("int").alias("invalid_utf8"))
 
 
 def _bytes_with_break(value: Column) -> Column:
@@ -145,7 +148,8 @@ def assemble_records(numbered: DataFrame, spans: DataFrame) -> DataFrame:
     lines are grouped.
     """
     members = spans.select(F.explode(F.sequence("start", "end")).alias("line"), "start")
-    lines = numbered.join(members, "line", "left")
+    # Broadcast: two longs per line of a multi-line record, where a shuffle would move every line of the file.
+    lines = numbered.join(F.broadcast(members), "line", "left")
     one_line = lines.where(F.col("start").isNull()).select(
         F.col("line").alias("source_line"), F.col("value").alias("record"), "invalid_utf8"
     )
@@ -162,7 +166,7 @@ def assemble_records(numbered: DataFrame, spans: DataFrame) -> DataFrame:
             "invalid_utf8",
         )
     )
-    return one_line.unionByName(several_lines).withColumn("is_blank", F.col("record").rlike(r"^\s*+$"))
+    return one_line.unionByName(several_lines).withColumn("is_blank", F.col("record").rlike(r"^\s*+\z"))
 
 
 def split_fields(records: DataFrame) -> DataFrame:

@@ -73,6 +73,16 @@ def test_invalid_utf8_bytes_are_replaced_and_counted_and_the_row_still_loads(run
     assert [row["city"] for row in clean_rows(output)] == ["Z\ufffdrich", "Bern"]
 
 
+def test_an_invalid_byte_just_before_a_crlf_is_replaced_and_counted_not_cut(run_csv):
+    manifest, output = run_csv(
+        HEADER.encode() + b"\r\nO1,2024-01-01,C1,P1,1,2.00\xc3\r\nO2,2024-01-01,C1,P2,1,2.00\r\n"
+    )
+    assert manifest["quality"]["records_with_invalid_utf8"] == 1
+    assert [(row["source_line"], row["reasons"], row["raw_record"]) for row in rejected_rows(output)] == [
+        (2, "invalid_price", "O1,2024-01-01,C1,P1,1,2.00\ufffd")
+    ]
+
+
 def test_extra_columns_are_ignored_and_reported_as_written(run_csv):
     manifest, output = run_csv("extra_columns.csv")
     assert manifest["ignored_columns"] == ["Region", "Notes", "Region"]

@@ -130,7 +130,7 @@ def test_well_formed_records_split_into_unquoted_fields(spark, record, fields):
     assert split(spark, record) == (True, fields)
 
 
-@pytest.mark.parametrize("record", ['a,b"c', '"a"b,c', '"open,c', 'a,"x"y', 'a,"b""'])
+@pytest.mark.parametrize("record", ['a,b"c', '"a"b,c', '"open,c', 'a,"x"y', 'a,"b""', 'a,"b"\r', 'a,"b"\u2028', "a\n"])
 def test_broken_quoting_is_not_well_formed(spark, record):
     assert split(spark, record) == (False, None)
 
