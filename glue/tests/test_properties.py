@@ -165,7 +165,7 @@ def small_partitions(spark):
     keys = ["spark.sql.files.maxPartitionBytes", "spark.sql.files.openCostInBytes"]
     before = {key: spark.conf.get(key) for key in keys}
     for key in keys:
-        spark.conf.set(key, "64b")
+        spark.conf.set(key, "256b")
     try:
         yield
     finally:
@@ -173,7 +173,7 @@ def small_partitions(spark):
             spark.conf.set(key, value)
 
 
-@settings(SPARK_CASES, max_examples=10)
+@settings(SPARK_CASES, max_examples=8)
 @given(data=sales_files(), max_lines=st.sampled_from([2, 3, rec.MAX_RECORD_LINES]))
 # Found by this test: an invalid lead byte before a CRLF's CR was cut together with the CR.
 @example(data=HEADER.encode() + b"\r\nO1,2024-01-05,C1,P1,1,2.00\xc3\r\n\xed\r\n", max_lines=2)
@@ -186,21 +186,20 @@ def test_every_line_of_a_file_lands_in_one_record_and_every_record_in_one_outcom
     with small_partitions(spark):
         lines = rec.physical_lines(spark.read.text(str(path), lineSep="\n"))
         numbered = rec.number_lines(lines, rec.partition_offsets(rec.partition_stats(lines)))
-        assembled = rec.assemble_records(numbered, rec.record_spans(numbered))
-        found = sorted((row["source_line"], row["record"]) for row in assembled.collect())
-        expected = reference_records(data, max_lines)
-        assert [(line, one_replacement_per_run(text)) for line, text in found] == [
-            (line, one_replacement_per_run(text)) for line, text in expected
-        ]
-
-        classified = classify(assembled.where(F.col("source_line") > 1), map_header(HEADER.split(",")), RUN_DATE)
-        outcomes = classified.select("source_line", "record", "outcome", "reasons").collect()
+        records = rec.assemble_records(numbered, rec.record_spans(numbered)).where(F.col("source_line") > 1)
+        classified = classify(records, map_header(HEADER.split(",")), RUN_DATE).persist()
+        outcomes = sorted(
+            classified.select("source_line", "record", "outcome", "reasons").collect(), key=lambda row: row[0]
+        )
         summary = run_outputs.summary(classified).first()
-    assert sorted(row["source_line"] for row in outcomes) == [line for line, _ in expected if line > 1]
+        classified.unpersist()
+    expected = [(line, one_replacement_per_run(text)) for line, text in reference_records(data, max_lines)]
+    assert [(row["source_line"], one_replacement_per_run(row["record"])) for row in outcomes] == expected[1:]
     read = int(summary["rows_read"] or 0)
     assert read == int(summary["rows_clean"] or 0) + int(summary["rows_rejected"] or 0) + int(
         summary["duplicates_dropped"] or 0
     )
+    assert read == sum(row["outcome"] != "blank" for row in outcomes)
     for row in outcomes:
         assert (row["outcome"] == "rejected") == (len(row["reasons"]) > 0), row
         if "\x00" in row["record"]:
