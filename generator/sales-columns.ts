@@ -18,10 +18,10 @@ export const ID_COLUMNS: readonly Column[] = ['order_id', 'customer_id', 'produc
 /** Widths of the optional text columns (DESIGN 4.1): longer values are cut and counted `truncated_values`. */
 export const TEXT_WIDTHS = { customer_name: 200, customer_email: 320, product_name: 200, category: 64, city: 100 } as const;
 
-/** DESIGN 4.2's list, with `invalid_id` (a data-contract addition) after `missing_required`. */
+/** DESIGN 4.2's list, with the data-contract additions `invalid_id` after `missing_required` and `invalid_characters` before `malformed_record`. */
 export const REASON_ORDER = [
   'missing_required', 'invalid_id', 'invalid_date', 'date_out_of_range', 'invalid_quantity', 'non_positive_quantity',
-  'invalid_price', 'negative_price', 'invalid_discount', 'malformed_record', 'duplicate_order_line',
+  'invalid_price', 'negative_price', 'invalid_discount', 'invalid_characters', 'malformed_record', 'duplicate_order_line',
 ] as const;
 
 /**

@@ -226,6 +226,13 @@ data "aws_iam_policy_document" "glue_job" {
     resources = ["${local.data_bucket_arn}/raw/*", "${local.data_bucket_arn}/scripts/glue/*", "${local.data_bucket_arn}/${local.source_profiles_prefix}*"]
   }
   statement {
+    sid = "ReadTriggeringVersion"
+    # The job reads the exact version of the upload that started it (GetObject with its VersionId),
+    # and copies it under tmp/<run_id>/ (WriteRunOutputs) for Spark to read.
+    actions   = ["s3:GetObjectVersion"]
+    resources = ["${local.data_bucket_arn}/raw/*"]
+  }
+  statement {
     sid = "WriteRunOutputs"
     # s3:GetObject too: the S3 connector looks at a path (a HEAD request) before it writes or lists
     # there, and a HEAD the role may not make fails the run with 403.

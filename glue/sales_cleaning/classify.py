@@ -26,6 +26,8 @@ def classify(records: DataFrame, mapping: HeaderMapping, run_date: dt.date) -> D
     validated = cleaned.drop("fields").withColumn(
         "reasons",
         F.when(F.col("is_blank"), F.array().cast("array<string>"))
+        # A NUL is not text: no value of the record can be trusted, and Redshift could store none of them.
+        .when(F.col("record").contains("\u0000"), F.array(F.lit("invalid_characters")))
         .when(~F.col("well_formed"), F.array(F.lit("malformed_record")))
         .otherwise(F.col("reasons")),
     )

@@ -75,4 +75,8 @@ TEXT_WIDTHS = {column.name: column.length for column in CLEAN_FILE_COLUMNS if co
 LINE_KEY_COLUMNS: list[str] = CONTRACT["line_key"]["columns"]
 LINE_KEY_FROM: list[str] = CONTRACT["line_key"]["line_key_from"]
 REASON_ORDER: list[str] = CONTRACT["reasons"]
+RAW_RECORD_MAX_BYTES: int = next(entry for entry in CONTRACT["rejected_columns"] if entry["name"] == "raw_record")[
+    "max_bytes"
+]
+"""Redshift's VARCHAR(65535) counts bytes: a longer raw record would fail the whole load."""
 REASONS_SEPARATOR: str = CONTRACT["reasons_separator"]

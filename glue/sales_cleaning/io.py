@@ -51,6 +51,19 @@ class HadoopFiles:
         finally:
             stream.close()
 
+    def copy_to_local(self, uri: str, local_path: str) -> None:
+        path, fs = self._path(uri)
+        # The raw local file system: no checksum file beside the copy.
+        fs.copyToLocalFile(False, path, self._local(local_path), True)
+
+    def write_from_local(self, uri: str, local_path: str) -> None:
+        path, fs = self._path(uri)
+        fs.copyFromLocalFile(False, True, self._local(local_path), path)
+
+    def _local(self, local_path: str):
+        # Explicitly file:, whatever the cluster's default file system is.
+        return self._jvm.org.apache.hadoop.fs.Path(f"file://{local_path}")
+
     def list_data_files(self, uri: str) -> list[ObjectStatus]:
         """Data files under a folder written by Spark (markers and checksums left out)."""
         path, fs = self._path(uri)

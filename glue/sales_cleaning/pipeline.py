@@ -8,6 +8,8 @@ outcome), run_outputs.py (what is written and counted) and manifest.py (the mani
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Callable
 
 from pyspark import StorageLevel
@@ -23,6 +25,7 @@ from .io import HadoopFiles, ObjectStatus
 from .job_config import JobConfig
 from .lineage import Lineage, with_lineage
 from .manifest import FileRejectedError, ProcessedFile, build_manifest, manifest_text, redshift_copy_manifest
+from .source import fetch_source, staged_name
 
 SNIFF_BYTES = 64 * 1024
 SAMPLE_REJECTIONS = 20
@@ -36,20 +39,27 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] = print) -> dict:
-    """Runs one job and returns the manifest it wrote.
+def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] = print, s3=None) -> dict:
+    """Runs one job and returns the manifest it wrote; `s3` is the S3 client for s3:// inputs (boto3's
+    default when None).
 
     A file that cannot be processed ends as `rejected_file` with a reason; any other error ends as
     `failed` with the error in the manifest, and is raised again so the job run fails.
     """
     files = HadoopFiles(spark)
     manifest_uri = _join(config.output_uri, "manifests", f"{config.run_id}.json")
+    staging_uri = _join(config.output_uri, "tmp", config.run_id)
+    staged_uri = _join(config.output_uri, "tmp", config.run_id, staged_name(config.input_uri))
     started_at = _now()
     source: ObjectStatus | None = None
     try:
-        source = files.status(config.input_uri)
-        mapping = read_header(files.read_head(config.input_uri, SNIFF_BYTES))
-        outcome: ProcessedFile | FileRejectedError = _process(spark, files, config, mapping, source, log)
+        with tempfile.TemporaryDirectory(prefix="clean_sales-") as scratch:
+            local = os.path.join(scratch, "source")
+            source = fetch_source(config.input_uri, version=config.source_version, target=local, files=files, s3=s3)
+            files.write_from_local(staged_uri, local)
+        log(f"input copied for this run: {config.input_uri} (version {config.source_version}) → {staged_uri}")
+        mapping = read_header(files.read_head(staged_uri, SNIFF_BYTES))
+        outcome: ProcessedFile | FileRejectedError = _process(spark, files, config, mapping, source, log, staged_uri)
     except FileRejectedError as rejection:
         log(f"file rejected: {rejection.reason}")
         outcome = rejection
@@ -57,6 +67,12 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
         failed = build_manifest(config=config, source=source, started_at=started_at, ended_at=_now(), outcome=error)
         files.write_text(manifest_uri, manifest_text(failed))
         raise
+    finally:
+        try:
+            files.delete(staging_uri)
+        except Exception as error:
+            # A copy left behind only costs storage until tmp/ expires.
+            log(f"could not delete {staging_uri}: {error}")
     manifest = build_manifest(config=config, source=source, started_at=started_at, ended_at=_now(), outcome=outcome)
     files.write_text(manifest_uri, manifest_text(manifest))
     log(f"manifest written: {manifest_uri}")
@@ -64,15 +80,21 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
 
 
 def _process(
-    spark: SparkSession, files: HadoopFiles, config: JobConfig, mapping: HeaderMapping, source: ObjectStatus, log
+    spark: SparkSession,
+    files: HadoopFiles,
+    config: JobConfig,
+    mapping: HeaderMapping,
+    source: ObjectStatus,
+    log,
+    staged_uri: str,
 ) -> ProcessedFile:
     log("reading lines and numbering them")
     # `\n` as the only separator: Spark's default would also split on a lone CR.
-    lines = rec.physical_lines(spark.read.text(config.input_uri, lineSep="\n")).persist(StorageLevel.MEMORY_AND_DISK)
+    lines = rec.physical_lines(spark.read.text(staged_uri, lineSep="\n")).persist(StorageLevel.MEMORY_AND_DISK)
     numbered = rec.number_lines(lines, rec.partition_offsets(rec.partition_stats(lines))).persist(
         StorageLevel.MEMORY_AND_DISK
     )
-    records = rec.assemble_records(numbered, rec.record_start_carry(numbered)).where(F.col("source_line") > 1)
+    records = rec.assemble_records(numbered, rec.record_spans(numbered)).where(F.col("source_line") > 1)
     lineage = Lineage(
         source_uri=config.input_uri,
         source_version=config.source_version,

@@ -1,9 +1,15 @@
-"""From physical lines to CSV records: line numbers, RFC 4180 quote parity, strict field splitting.
+"""From physical lines to CSV records: line numbers, RFC 4180 quote parity within a bounded record,
+strict field splitting.
 
-A record continues on the next line while its count of `"` is odd. Line numbers and parity need
-a running total over the whole file; it is computed per partition (windows partitioned by
-spark_partition_id) plus small per-partition offsets computed in the driver, so no step moves
-the whole file into one partition.
+A record continues on the next line while its count of `"` is odd, for at most MAX_RECORD_LINES
+physical lines and MAX_RECORD_BYTES bytes. A record that cannot close within those bounds (a stray
+quote such as `Monitor 27"`) ends after its first line, which is then malformed, and the next line
+starts a new record: one bad line costs one row, never the rest of the file.
+
+Only lines with an odd count of `"` can open or close a multi-line record, so the records that span
+several lines are found from those lines alone; line numbers and byte offsets are computed per
+partition (windows partitioned by spark_partition_id) plus small per-partition offsets computed in
+the driver, so no step moves the whole file into one partition.
 """
 
 from __future__ import annotations
@@ -13,10 +19,16 @@ import re
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+MAX_RECORD_LINES = 100
+"""Physical lines one record may span."""
+MAX_RECORD_BYTES = 1024 * 1024
+"""UTF-8 bytes one record may hold, its line breaks (`\\n`) included."""
+
 # One RFC 4180 field: quoted (with "" escapes, line breaks allowed) or unquoted (no quote, comma, line break).
-# Possessive quantifiers keep the Java regex linear on hostile input.
+# Possessive quantifiers keep the Java regex linear on hostile input; `\z`, not `$`, which would also match
+# before a final line terminator and accept `a,"b"<CR>` as two fields.
 FIELD = r'(?:"(?:[^"]|"")*+"|[^",\n]*+)'
-WELL_FORMED_RECORD = rf"^{FIELD}(?:,{FIELD})*+$"
+WELL_FORMED_RECORD = rf"^{FIELD}(?:,{FIELD})*+\z"
 # Matched against "," + record, so every match consumes its comma: a leading empty field is not skipped
 # the way a zero-length match at the start would be.
 FIELD_AFTER_COMMA = r',("(?:[^"]|"")*+"|[^",\n]*+)'
@@ -36,85 +48,113 @@ def physical_lines(text_lines: DataFrame) -> DataFrame:
     invalid byte into U+FFFD, so every later step sees valid text.
     """
     value = F.col("value")
-    without_cr = F.when(value.endswith("\r"), F.expr("substring(value, 1, length(value) - 1)")).otherwise(value)
-    repaired = F.decode(F.encode(without_cr, "UTF-8"), "UTF-8")
-    return text_lines.select(repaired.alias("value"), (repaired != without_cr).cast("int").alias("invalid_utf8"))
+    repaired = F.decode(F.encode(value, "UTF-8"), "UTF-8")
+    # The CR goes after the repair: Spark counts characters by their lead byte, so on raw bytes an invalid
+    # lead byte before the CR would take the CR for its continuation, and both would be cut.
+    without_cr = F.regexp_replace(repaired, r"\r\z", "")
+    return text_lines.select(without_cr.alias("value"), (repaired != value).cast("int").alias("invalid_utf8"))
+
+
+def _bytes_with_break(value: Column) -> Column:
+    return F.octet_length(value) + 1
 
 
 def partition_stats(lines: DataFrame) -> list[tuple[int, int, int]]:
-    """(partition id, line count, quote count) of every partition: the only driver-side pass."""
+    """(partition id, line count, bytes with line breaks) of every partition: the only driver-side pass."""
     rows = (
         lines.withColumn("_pid", F.spark_partition_id())
         .groupBy("_pid")
-        .agg(F.count(F.lit(1)).alias("lines"), F.sum(quote_count(F.col("value"))).alias("quotes"))
+        .agg(F.count(F.lit(1)).alias("lines"), F.sum(_bytes_with_break(F.col("value"))).alias("bytes"))
         .collect()
     )
-    return sorted((row["_pid"], row["lines"], row["quotes"] or 0) for row in rows)
+    return sorted((row["_pid"], row["lines"], row["bytes"] or 0) for row in rows)
 
 
 def partition_offsets(stats: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """(partition id, lines before it, quotes before it): prefix sums over the partitions in file order."""
-    offsets, lines_before, quotes_before = [], 0, 0
-    for pid, lines, quotes in stats:
-        offsets.append((pid, lines_before, quotes_before))
+    """(partition id, lines before it, bytes before it): prefix sums over the partitions in file order."""
+    offsets, lines_before, bytes_before = [], 0, 0
+    for pid, lines, size in stats:
+        offsets.append((pid, lines_before, bytes_before))
         lines_before += lines
-        quotes_before += quotes
+        bytes_before += size
     return offsets
 
 
 def number_lines(lines: DataFrame, offsets: list[tuple[int, int, int]]) -> DataFrame:
-    """Adds `line` (1-based physical line number), `quotes` and `continues` (inside a quoted field)."""
+    """Adds `line` (1-based physical line number), `offset` (bytes of the file before the line, as
+    the job holds it), `bytes` (the line's own) and `odd_quotes` (its count of `"` is odd)."""
     spark = lines.sparkSession
-    offsets_df = spark.createDataFrame(offsets or [(0, 0, 0)], "_pid int, lines_before long, quotes_before long")
+    offsets_df = spark.createDataFrame(offsets or [(0, 0, 0)], "_pid int, lines_before long, bytes_before long")
     in_partition = Window.partitionBy("_pid").orderBy("_mid")
     before = in_partition.rowsBetween(Window.unboundedPreceding, -1)
     return (
         lines.withColumn("_pid", F.spark_partition_id())
         .withColumn("_mid", F.monotonically_increasing_id())
-        .withColumn("quotes", quote_count(F.col("value")))
+        .withColumn("bytes", F.octet_length("value").cast("long"))
         .join(F.broadcast(offsets_df), "_pid")
         .withColumn("line", F.col("lines_before") + F.row_number().over(in_partition))
-        .withColumn("quotes_before", F.col("quotes_before") + F.coalesce(F.sum("quotes").over(before), F.lit(0)))
-        .withColumn("continues", (F.col("quotes_before") % 2) == 1)
         .withColumn(
-            "start_in_partition",
-            F.max(F.when(~F.col("continues"), F.col("line"))).over(
-                in_partition.rowsBetween(Window.unboundedPreceding, 0)
-            ),
+            "offset",
+            F.col("bytes_before") + F.coalesce(F.sum(F.col("bytes") + 1).over(before), F.lit(0)).cast("long"),
         )
-        .select("_pid", "line", "value", "invalid_utf8", "quotes", "continues", "start_in_partition")
+        .withColumn("odd_quotes", quote_count(F.col("value")) % 2 == 1)
+        .select("line", "value", "invalid_utf8", "offset", "bytes", "odd_quotes")
     )
 
 
-def record_start_carry(numbered: DataFrame) -> list[tuple[int, int]]:
-    """(partition id, last record start before it): for records that span a partition boundary."""
-    rows = numbered.groupBy("_pid").agg(F.max(F.when(~F.col("continues"), F.col("line"))).alias("last_start")).collect()
-    carry, last = [], 0
-    for pid, start in sorted((row["_pid"], row["last_start"]) for row in rows):
-        carry.append((pid, last))
-        if start is not None:
-            last = start
-    return carry
+def record_spans(numbered: DataFrame) -> DataFrame:
+    """`start`, `end`: the first and last line of every record that spans several lines.
+
+    Such a record opens on a line with an odd count of `"` and closes on the next such line, if
+    that comes within the bounds. Reading the file in order, each odd line either closes with the
+    next one or stands alone, so along a run of odd lines that each could close with the next, the
+    first pairs with the second, the third with the fourth, and so on. The lines are few (two per
+    quoted line break, one per stray quote), so one ordered window over them is cheap.
+    """
+    in_file = Window.orderBy("line")
+    odd = (
+        numbered.where("odd_quotes")
+        .select("line", "offset", "bytes")
+        .withColumn("next_line", F.lead("line").over(in_file))
+        .withColumn("next_end", F.lead(F.col("offset") + F.col("bytes")).over(in_file))
+        .withColumn(
+            "closes",
+            F.coalesce(
+                (F.col("next_line") - F.col("line") < MAX_RECORD_LINES)
+                & (F.col("next_end") - F.col("offset") <= MAX_RECORD_BYTES),
+                F.lit(False),
+            ),
+        )
+    )
+    runs = odd.withColumn(
+        "run",
+        F.sum(F.coalesce(~F.lag("closes").over(in_file), F.lit(True)).cast("int")).over(
+            in_file.rowsBetween(Window.unboundedPreceding, 0)
+        ),
+    )
+    position = F.row_number().over(Window.partitionBy("run").orderBy("line")) - 1
+    return (
+        runs.withColumn("position", position)
+        .where(F.col("closes") & (F.col("position") % 2 == 0))
+        .select(F.col("line").alias("start"), F.col("next_line").alias("end"))
+    )
 
 
-def assemble_records(numbered: DataFrame, carry: list[tuple[int, int]]) -> DataFrame:
+def assemble_records(numbered: DataFrame, spans: DataFrame) -> DataFrame:
     """One row per record: `source_line` (its first line), `record` (lines joined by \\n), `is_blank`
     (empty or whitespace only) and `invalid_utf8`.
 
     Single-line records (the common case) pass straight through; only records spanning several
     lines are grouped.
     """
-    spark = numbered.sparkSession
-    carry_df = spark.createDataFrame(carry or [(0, 0)], "_pid int, carried_start long")
-    with_start = numbered.join(F.broadcast(carry_df), "_pid").withColumn(
-        "start", F.coalesce(F.col("start_in_partition"), F.col("carried_start"))
-    )
-    single = (~F.col("continues")) & (F.col("quotes") % 2 == 0)
-    one_line = with_start.where(single).select(
+    members = spans.select(F.explode(F.sequence("start", "end")).alias("line"), "start")
+    # Broadcast: two longs per line of a multi-line record, where a shuffle would move every line of the file.
+    lines = numbered.join(F.broadcast(members), "line", "left")
+    one_line = lines.where(F.col("start").isNull()).select(
         F.col("line").alias("source_line"), F.col("value").alias("record"), "invalid_utf8"
     )
     several_lines = (
-        with_start.where(~single)
+        lines.where(F.col("start").isNotNull())
         .groupBy("start")
         .agg(
             F.array_sort(F.collect_list(F.struct("line", "value"))).alias("parts"),
@@ -126,11 +166,11 @@ def assemble_records(numbered: DataFrame, carry: list[tuple[int, int]]) -> DataF
             "invalid_utf8",
         )
     )
-    return one_line.unionByName(several_lines).withColumn("is_blank", F.col("record").rlike(r"^\s*+$"))
+    return one_line.unionByName(several_lines).withColumn("is_blank", F.col("record").rlike(r"^\s*+\z"))
 
 
 def split_fields(records: DataFrame) -> DataFrame:
-    """Adds `well_formed` (strict RFC 4180 shape) and `fields` (unquoted values) to each record."""
+    """Adds `well_formed` (strict RFC 4180 shape, within MAX_RECORD_BYTES) and `fields` (unquoted values)."""
     raw_fields = F.regexp_extract_all(F.concat(F.lit(","), F.col("record")), F.lit(FIELD_AFTER_COMMA), 1)
     unquoted = F.transform(
         raw_fields,
@@ -139,7 +179,7 @@ def split_fields(records: DataFrame) -> DataFrame:
             F.regexp_replace(field.substr(F.lit(2), F.length(field) - 2), '""', '"'),
         ).otherwise(field),
     )
-    well_formed = F.col("record").rlike(WELL_FORMED_RECORD)
+    well_formed = (F.octet_length("record") <= MAX_RECORD_BYTES) & F.col("record").rlike(WELL_FORMED_RECORD)
     return records.withColumn("well_formed", well_formed).withColumn("fields", F.when(well_formed, unquoted))
 
 
@@ -155,11 +195,20 @@ def split_header(text: str) -> list[str] | None:
 
 
 def first_record(text: str) -> str:
-    """The first record of a file's opening text (quote-aware), without its line terminator."""
-    inside = False
+    """The first record of a file's opening text, without its line terminator.
+
+    Quote-aware within MAX_RECORD_LINES, as the job assembles every record: when the quotes of the
+    first line do not close in time, the record is that line alone. (The job reads the header from
+    the file's first 64 KiB, well within MAX_RECORD_BYTES.)
+    """
+    inside, lines = False, 1
     for index, char in enumerate(text):
         if char == '"':
             inside = not inside
         elif char in "\r\n" and not inside:
             return text[:index]
-    return text
+        elif char == "\n":
+            lines += 1
+            if lines > MAX_RECORD_LINES:
+                break
+    return re.split(r"[\r\n]", text, maxsplit=1)[0] if inside else text

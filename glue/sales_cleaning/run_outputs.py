@@ -6,10 +6,25 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from .clean import QUALITY_FLAGS
-from .contract import CLEAN_FILE_COLUMNS, REASONS_SEPARATOR, REJECTED_FILE_COLUMNS
+from .contract import CLEAN_FILE_COLUMNS, RAW_RECORD_MAX_BYTES, REASONS_SEPARATOR, REJECTED_FILE_COLUMNS
 
 COUNTS = ["rows_read", "rows_clean", "rows_rejected", "duplicates_dropped", "blank_lines"]
-QUALITY = [*QUALITY_FLAGS, "records_with_invalid_utf8"]
+QUALITY = [*QUALITY_FLAGS, "records_with_invalid_utf8", "raw_records_truncated"]
+# A UTF-8 sequence the cut left without all its continuation bytes, at the end of the cut's hex digits
+# (pairs, so a match anchored at the end is aligned on bytes).
+_SPLIT_CHARACTER_HEX = r"(?:[CD][0-9A-F]|E[0-9A-F](?:[89AB][0-9A-F])?|F[0-7](?:[89AB][0-9A-F]){0,2})$"
+
+
+def utf8_prefix(text: Column, max_bytes: int) -> Column:
+    """The longest run of whole characters from the start of `text` that fits in `max_bytes` UTF-8 bytes."""
+    cut = F.hex(F.substring(F.encode(text, "UTF-8"), 1, max_bytes))
+    whole = F.decode(F.unhex(F.regexp_replace(cut, _SPLIT_CHARACTER_HEX, "")), "UTF-8")
+    return F.when(F.octet_length(text) <= max_bytes, text).otherwise(whole)
+
+
+def _storable_record(record: Column) -> Column:
+    """The record as the warehouse can store it: NUL as U+FFFD (Postgres and Redshift text cannot hold one)."""
+    return F.translate(record, "\u0000", "\ufffd")
 
 
 def summary(classified: DataFrame) -> DataFrame:
@@ -22,6 +37,11 @@ def summary(classified: DataFrame) -> DataFrame:
         F.sum((outcome == "duplicate_dropped").cast("int")).alias("duplicates_dropped"),
         F.sum((outcome == "blank").cast("int")).alias("blank_lines"),
         F.sum(F.when(outcome != "blank", F.col("invalid_utf8"))).alias("records_with_invalid_utf8"),
+        F.sum(
+            F.when(
+                outcome == "rejected", (F.octet_length(_storable_record(F.col("record"))) > RAW_RECORD_MAX_BYTES)
+            ).cast("int")
+        ).alias("raw_records_truncated"),
         *[F.sum(F.when(outcome == "clean", F.col(flag))).alias(flag) for flag in QUALITY_FLAGS],
     )
 
@@ -34,8 +54,12 @@ def clean_rows(classified: DataFrame) -> DataFrame:
 
 
 def rejected_rows(classified: DataFrame) -> DataFrame:
-    """The rejected Parquet rows, in the contract's column order: the raw record and its reasons joined."""
-    derived: dict[str, Column] = {"raw_record": F.col("record"), "reasons": F.array_join("reasons", REASONS_SEPARATOR)}
+    """The rejected Parquet rows, in the contract's column order: the raw record (storable, cut to
+    RAW_RECORD_MAX_BYTES, counted `raw_records_truncated`) and its reasons joined."""
+    derived: dict[str, Column] = {
+        "raw_record": utf8_prefix(_storable_record(F.col("record")), RAW_RECORD_MAX_BYTES),
+        "reasons": F.array_join("reasons", REASONS_SEPARATOR),
+    }
     return classified.where(F.col("outcome") == "rejected").select(
         *[derived.get(column.name, F.col(column.name)).alias(column.name) for column in REJECTED_FILE_COLUMNS]
     )

@@ -10,6 +10,8 @@ from pyspark.sql import functions as F
 
 from . import reference
 
+# Patterns end in `\z`, never `$`: Java's `$` also matches before a final line terminator (\n, \r, U+0085,
+# U+2028, U+2029), which would accept `15%<U+2028>` as 15 %.
 # "Trim" and "whitespace" mean Java's \s everywhere (space, tab, LF, VT, FF, CR), the same set the
 # regular expressions use, so trimming and collapsing agree with each other and with the generator.
 WHITESPACE = " \t\n\u000b\f\r"
@@ -41,17 +43,17 @@ def parse_date(value: Column) -> Column:
     """Every accepted date form, read as the calendar date written (no time-zone shift)."""
     text = trim(value)
     return (
-        F.when(text.rlike(r"^\d{4}-\d{2}-\d{2}$"), F.to_date(text, "yyyy-MM-dd"))
+        F.when(text.rlike(r"^\d{4}-\d{2}-\d{2}\z"), F.to_date(text, "yyyy-MM-dd"))
         .when(
-            text.rlike(rf"^\d{{4}}-\d{{2}}-\d{{2}}(T{_time_of_day()}Z?| {_time_of_day()})$"),
+            text.rlike(rf"^\d{{4}}-\d{{2}}-\d{{2}}(T{_time_of_day()}Z?| {_time_of_day()})\z"),
             F.to_date(F.substring(text, 1, 10), "yyyy-MM-dd"),
         )
-        .when(text.rlike(r"^\d{1,2}/\d{1,2}/\d{4}$"), F.to_date(text, "M/d/yyyy"))
-        .when(text.rlike(r"^\d{4}/\d{2}/\d{2}$"), F.to_date(text, "yyyy/MM/dd"))
+        .when(text.rlike(r"^\d{1,2}/\d{1,2}/\d{4}\z"), F.to_date(text, "M/d/yyyy"))
+        .when(text.rlike(r"^\d{4}/\d{2}/\d{2}\z"), F.to_date(text, "yyyy/MM/dd"))
         # Spark's month names are case-sensitive ("Mar", "March"): initcap gives them that case.
-        .when(text.rlike(r"^\d{2}-[A-Za-z]{3}-\d{4}$"), F.to_date(F.initcap(F.lower(text)), "dd-MMM-yyyy"))
-        .when(text.rlike(rf"(?i)^({MONTHS}) \d{{1,2}}, \d{{4}}$"), F.to_date(F.initcap(F.lower(text)), "MMMM d, yyyy"))
-        .when(text.rlike(r"^\d{8}$"), F.to_date(text, "yyyyMMdd"))
+        .when(text.rlike(r"^\d{2}-[A-Za-z]{3}-\d{4}\z"), F.to_date(F.initcap(F.lower(text)), "dd-MMM-yyyy"))
+        .when(text.rlike(rf"(?i)^({MONTHS}) \d{{1,2}}, \d{{4}}\z"), F.to_date(F.initcap(F.lower(text)), "MMMM d, yyyy"))
+        .when(text.rlike(r"^\d{8}\z"), F.to_date(text, "yyyyMMdd"))
     )
 
 
@@ -64,8 +66,9 @@ def exact_number(number: Column, decimals: int = 18) -> Column:
     as the range checks need. Past 19 integer digits the value saturates at ±(10^19 - 1), beyond
     every limit of the contract.
     """
-    stripped = F.regexp_replace(number, r"^([+-]?)0++(?=\d)", "$1")
-    kept = F.regexp_replace(stripped, rf"(\.\d{{{decimals}}})\d++$", "$1")
+    # Greedy, not possessive: the last zero must stay when no digit follows (`0000`, `000.5`).
+    stripped = F.regexp_replace(number, r"^([+-]?)0+(?=\d)", "$1")
+    kept = F.regexp_replace(stripped, rf"(\.\d{{{decimals}}})\d++\z", "$1")
     whole_digits = F.length(F.regexp_replace(F.substring_index(kept, ".", 1), r"^[+-]", ""))
     sign = F.when(number.startswith("-"), F.lit(-1)).otherwise(F.lit(1)).cast("decimal(1,0)")
     value = F.when(whole_digits > 19, (sign * F.lit(SATURATED).cast("decimal(19,0)")).cast(EXACT)).otherwise(
@@ -82,28 +85,28 @@ def exact_number(number: Column, decimals: int = 18) -> Column:
 def parse_quantity(value: Column) -> Column:
     """Whole number (`3`, `3.0`, ` 3 `, `+3`) as an exact decimal; null when it is not one."""
     text = trim(value)
-    return F.when(text.rlike(r"^[+-]?\d++(\.0++)?$"), exact_number(F.regexp_replace(text, r"\.0++$", "")))
+    return F.when(text.rlike(r"^[+-]?\d++(\.0++)?\z"), exact_number(F.regexp_replace(text, r"\.0++\z", "")))
 
 
 def parse_price(value: Column) -> Column:
     """`19.99`, `$19.99`, `US$ 19.99`, `USD 19.99`, `1,299.00`, `-5.00` as an exact decimal; null otherwise."""
     number = F.regexp_replace(trim(value), r"(?i)^(US\$|USD|\$) ?", "")
-    well_formed = number.rlike(r"^-?\d{1,3}(,\d{3})++(\.\d++)?$") | number.rlike(r"^-?\d++(\.\d++)?$")
+    well_formed = number.rlike(r"^-?\d{1,3}(,\d{3})++(\.\d++)?\z") | number.rlike(r"^-?\d++(\.\d++)?\z")
     return F.when(well_formed, exact_number(F.regexp_replace(number, ",", "")))
 
 
 def parse_discount(value: Column) -> Column:
     """`0.15` or `15%` / `15 %` as an exact fraction; null when it is not a number."""
     text = trim(value)
-    percent = F.regexp_extract(text, r"^([+-]?\d++(\.\d++)?) ?%$", 1)
+    percent = F.regexp_extract(text, r"^([+-]?\d++(\.\d++)?) ?%\z", 1)
     # Percentages keep two decimals fewer, so dividing by 100 stays exact in 18 decimals.
     as_fraction = (exact_number(percent, decimals=16) / F.lit(100).cast("decimal(3,0)")).cast(EXACT)
-    return F.when(percent != "", as_fraction).when(text.rlike(r"^[+-]?\d++(\.\d++)?$"), exact_number(text))
+    return F.when(percent != "", as_fraction).when(text.rlike(r"^[+-]?\d++(\.\d++)?\z"), exact_number(text))
 
 
 def parse_email(value: Column) -> Column:
     email = F.lower(trim(value))
-    return F.when(email.rlike(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), email)
+    return F.when(email.rlike(r"^[^@\s]+@[^@\s]+\.[^@\s]+\z"), email)
 
 
 def _lookup(mapping: dict[str, str]) -> Column:

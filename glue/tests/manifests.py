@@ -23,14 +23,14 @@ def broken_rules(manifest: dict) -> set[tuple[str, str]]:
     return {(error.json_path, error.validator) for error in VALIDATOR.iter_errors(manifest)}
 
 
-def run_job_checked(spark, config) -> dict:
+def run_job_checked(spark, config, s3=None) -> dict:
     """run_job, then the manifest it wrote, read back, must conform to the schema and equal what it returned.
 
     A failing run is checked the same way before its error goes on.
     """
     returned = None
     try:
-        returned = run_job(spark, config, log=lambda _message: None)
+        returned = run_job(spark, config, log=lambda _message: None, s3=s3)
     finally:
         written = json.loads(Path(config.output_uri, "manifests", f"{config.run_id}.json").read_text())
         assert schema_problems(written) == []

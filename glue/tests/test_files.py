@@ -73,6 +73,16 @@ def test_invalid_utf8_bytes_are_replaced_and_counted_and_the_row_still_loads(run
     assert [row["city"] for row in clean_rows(output)] == ["Z\ufffdrich", "Bern"]
 
 
+def test_an_invalid_byte_just_before_a_crlf_is_replaced_and_counted_not_cut(run_csv):
+    manifest, output = run_csv(
+        HEADER.encode() + b"\r\nO1,2024-01-01,C1,P1,1,2.00\xc3\r\nO2,2024-01-01,C1,P2,1,2.00\r\n"
+    )
+    assert manifest["quality"]["records_with_invalid_utf8"] == 1
+    assert [(row["source_line"], row["reasons"], row["raw_record"]) for row in rejected_rows(output)] == [
+        (2, "invalid_price", "O1,2024-01-01,C1,P1,1,2.00\ufffd")
+    ]
+
+
 def test_extra_columns_are_ignored_and_reported_as_written(run_csv):
     manifest, output = run_csv("extra_columns.csv")
     assert manifest["ignored_columns"] == ["Region", "Notes", "Region"]
@@ -89,6 +99,48 @@ def test_blank_lines_are_counted_and_are_not_records(run_csv):
         "blank_lines": 2,
     }
     assert clean_rows(output)[0]["source_line"] == 3
+
+
+def test_a_stray_quote_near_the_top_of_a_100k_row_file_costs_one_row(run_csv):
+    rows = [f"O{number},2024-01-01,C1,P1,1,2.00,Lamp" for number in range(100_000)]
+    rows[2] = 'O2,2024-01-01,C1,P1,1,2.00,Monitor 27"'
+    manifest, output = run_csv("\n".join([HEADER + ",product_name", *rows]) + "\n")
+    assert manifest["counts"] == {
+        "rows_read": 100_000,
+        "rows_clean": 99_999,
+        "rows_rejected": 1,
+        "duplicates_dropped": 0,
+        "blank_lines": 0,
+    }
+    assert [(row["source_line"], row["reasons"]) for row in rejected_rows(output)] == [(4, "malformed_record")]
+
+
+def test_a_nul_past_the_first_64_kib_rejects_its_row_and_the_file_still_loads(run_csv):
+    long_name = "x" * 70_000
+    rows = [
+        f"O1,2024-01-01,C1,P1,1,2.00,{long_name}",
+        "O2,2024-01-01,C1,P2,1,2.00,Lamp\x00",
+        "O3,2024-01-01,C1,P3,1,2.00,",
+    ]
+    manifest, output = run_csv("\n".join([HEADER + ",product_name", *rows]) + "\n")
+    assert (manifest["status"], manifest["counts"]["rows_clean"], manifest["reasons"]) == (
+        "succeeded",
+        2,
+        {"invalid_characters": 1},
+    )
+    assert [(row["source_line"], row["reasons"], row["raw_record"]) for row in rejected_rows(output)] == [
+        (3, "invalid_characters", "O2,2024-01-01,C1,P2,1,2.00,Lamp\ufffd")
+    ]
+
+
+def test_a_raw_record_longer_than_65535_bytes_is_cut_at_a_character_boundary_and_counted(run_csv):
+    record = 'O1,2024-01-01,C1,P1,1,2.00,Monitor 27",' + "é" * 40_000
+    manifest, output = run_csv(f"{HEADER},product_name,notes\n{record}\nO2,2024-01-01,C1,P2,1,2.00,Lamp,\n")
+    [rejected] = rejected_rows(output)
+    assert rejected["reasons"] == "malformed_record"
+    assert 65_535 - 1 <= len(rejected["raw_record"].encode("utf-8")) <= 65_535
+    assert record.startswith(rejected["raw_record"])
+    assert manifest["quality"]["raw_records_truncated"] == 1
 
 
 def test_rejected_rows_keep_their_raw_record_and_all_reasons(run_csv):

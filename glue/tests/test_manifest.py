@@ -43,6 +43,7 @@ QUALITY = {
     "unknown_sales_channels": 0,
     "truncated_values": 0,
     "records_with_invalid_utf8": 0,
+    "raw_records_truncated": 0,
 }
 
 

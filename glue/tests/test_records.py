@@ -14,7 +14,7 @@ def assemble(spark, lines, partitions=1):
     numbered = rec.number_lines(
         frame := lines_frame(spark, lines, partitions), rec.partition_offsets(rec.partition_stats(frame))
     )
-    rows = rec.assemble_records(numbered, rec.record_start_carry(numbered)).collect()
+    rows = rec.assemble_records(numbered, rec.record_spans(numbered)).collect()
     return sorted((row["source_line"], row["record"], row["is_blank"]) for row in rows)
 
 
@@ -41,6 +41,48 @@ def test_records_spanning_partition_boundaries_are_assembled_with_global_line_nu
         (9, "d", False),
         (10, "e", False),
     ]
+
+
+def test_a_stray_quote_makes_its_line_one_malformed_record_and_the_next_line_starts_a_new_one(spark):
+    assert assemble(spark, ["h", 'O1,Monitor 27",x', "O2,a", "O3,b"]) == [
+        (1, "h", False),
+        (2, 'O1,Monitor 27",x', False),
+        (3, "O2,a", False),
+        (4, "O3,b", False),
+    ]
+
+
+@pytest.mark.parametrize("partitions", [1, 3])
+def test_a_record_closes_on_its_last_allowed_line_but_not_one_line_later(spark, partitions):
+    inner = ["x"] * (rec.MAX_RECORD_LINES - 2)
+    closing_in_time = ["h", 'a,"1', *inner, '2"']
+    assert assemble(spark, closing_in_time, partitions) == [
+        (1, "h", False),
+        (2, "\n".join(['a,"1', *inner, '2"']), False),
+    ]
+    too_late = ["h", 'a,"1', *inner, "x", '2"', "b"]
+    assert assemble(spark, too_late, partitions) == [
+        (1, "h", False),
+        (2, 'a,"1', False),
+        *[(line, "x", False) for line in range(3, rec.MAX_RECORD_LINES + 2)],
+        (rec.MAX_RECORD_LINES + 2, '2"', False),
+        (rec.MAX_RECORD_LINES + 3, "b", False),
+    ]
+
+
+def test_a_record_past_the_byte_bound_ends_after_its_first_line(spark):
+    long = "y" * (rec.MAX_RECORD_BYTES - len('a,"1\n\n2"') + 1)
+    assert [line for line, _, _ in assemble(spark, ["h", 'a,"1', long, '2"'])] == [1, 2, 3, 4]
+    fits = long[:-1]
+    assert [line for line, _, _ in assemble(spark, ["h", 'a,"1', fits, '2"'])] == [1, 2]
+
+
+def test_odd_lines_pair_in_file_order_and_each_one_that_cannot_close_stands_alone(spark):
+    far = rec.MAX_RECORD_LINES + 5
+    lines = ["h", 'a"', 'b"', 'c"', *["x"] * far, 'd"', 'e"']
+    starts = [line for line, _, _ in assemble(spark, lines, 2)]
+    # 2+3 form a record, 4 cannot close before its bound, the two after the gap form one.
+    assert starts == [1, 2, 4, *range(5, 5 + far), 5 + far]
 
 
 def test_escaped_quotes_keep_the_parity_even(spark):
@@ -88,9 +130,14 @@ def test_well_formed_records_split_into_unquoted_fields(spark, record, fields):
     assert split(spark, record) == (True, fields)
 
 
-@pytest.mark.parametrize("record", ['a,b"c', '"a"b,c', '"open,c', 'a,"x"y', 'a,"b""'])
+@pytest.mark.parametrize("record", ['a,b"c', '"a"b,c', '"open,c', 'a,"x"y', 'a,"b""', 'a,"b"\r', 'a,"b"\u2028', "a\n"])
 def test_broken_quoting_is_not_well_formed(spark, record):
     assert split(spark, record) == (False, None)
+
+
+def test_a_single_line_longer_than_the_byte_bound_is_not_well_formed(spark):
+    assert split(spark, "a," + "b" * (rec.MAX_RECORD_BYTES - 2)) == (True, ["a", "b" * (rec.MAX_RECORD_BYTES - 2)])
+    assert split(spark, "a," + "é" * (rec.MAX_RECORD_BYTES // 2)) == (False, None)
 
 
 def test_the_header_is_split_in_the_driver_the_same_way():
@@ -100,3 +147,10 @@ def test_the_header_is_split_in_the_driver_the_same_way():
 
 def test_the_first_record_of_a_file_ends_at_the_first_line_break_outside_quotes():
     assert rec.first_record('a,"b\r\nc",d\r\nx,y') == 'a,"b\r\nc",d'
+
+
+def test_a_first_record_whose_quotes_do_not_close_within_the_bound_is_its_first_line():
+    assert rec.first_record('a,"b\r\nc,d\r\n') == 'a,"b'
+    lines = ['a,"b', *["x"] * (rec.MAX_RECORD_LINES - 2), 'c"', "d"]
+    assert rec.first_record("\n".join(lines)) == "\n".join(lines[:-1])
+    assert rec.first_record("\n".join(['a,"b', *["x"] * (rec.MAX_RECORD_LINES - 1), 'c"'])) == 'a,"b'

@@ -67,6 +67,31 @@ def test_reads_a_whole_number_in_every_accepted_form_as_the_quantity(spark, raw,
     assert clean(spark, values.parse_quantity, raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("function", "raw", "expected"),
+    [
+        (values.parse_quantity, "0" * 20, "0"),
+        (values.parse_price, "0" * 21 + ".50", "0.50"),
+        (values.parse_discount, "0" * 20 + ".5", "0.5"),
+    ],
+)
+def test_a_number_padded_with_more_zeros_than_a_decimal_holds_keeps_its_value(spark, function, raw, expected):
+    assert clean(spark, function, raw) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("function", "raw"),
+    [
+        (values.parse_quantity, "3\u2028"),
+        (values.parse_price, "2.00\u0085"),
+        (values.parse_discount, "15%\u2028"),
+        (values.parse_date, "2024-03-05\u2029"),
+    ],
+)
+def test_a_line_separator_after_a_value_is_not_whitespace_and_the_value_does_not_parse(spark, function, raw):
+    assert clean(spark, function, raw) is None
+
+
 @pytest.mark.parametrize("raw", ["2.5", "three", "1e3"])
 def test_a_quantity_that_is_not_a_whole_number_is_null(spark, raw):
     assert clean(spark, values.parse_quantity, raw) is None

@@ -59,7 +59,8 @@ describe.skipIf(!pipeline)('uploads that are not a plain new file', { concurrent
   it('records a job run that fails (its input vanished) as failed, with the error and no data', async () => {
     const file = generatedFile({ rows: 100, seed: 5, orderPrefix: 'GONE' });
     const object = await upload(pipeline!, file.csv, 'raw/edge/vanishing.csv');
-    await pipeline!.s3.send(new DeleteObjectCommand({ Bucket: pipeline!.bucket, Key: 'raw/edge/vanishing.csv' }));
+    // The version itself: a delete marker would only hide it, and the run reads the version it was started for.
+    await pipeline!.s3.send(new DeleteObjectCommand({ Bucket: pipeline!.bucket, Key: 'raw/edge/vanishing.csv', VersionId: object.version }));
     const audit = await loaded(pipeline!, object.runId);
     expect(audit.status).toBe('failed');
     expect(audit.error).toBeTruthy();

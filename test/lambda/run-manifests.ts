@@ -14,7 +14,7 @@ export function succeededManifest(options: { runId: string; bucket?: string; ove
     reasons: { invalid_date: 1 },
     ignored_columns: [],
     has_line_id: true,
-    quality: { invalid_emails: 0, unknown_countries: 0, unknown_payment_methods: 0, unknown_sales_channels: 0, truncated_values: 0, records_with_invalid_utf8: 0 },
+    quality: { invalid_emails: 0, unknown_countries: 0, unknown_payment_methods: 0, unknown_sales_channels: 0, truncated_values: 0, records_with_invalid_utf8: 0, raw_records_truncated: 0 },
     outputs: {
       clean: [{ uri: `s3://${bucket}/cleaned/sales/run_id=${runId}/order_month=2024-03/part-0.parquet`, size: 900 }],
       rejected: [{ uri: `s3://${bucket}/rejected/run_id=${runId}/part-0.parquet`, size: 300 }],

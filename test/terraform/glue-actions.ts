@@ -1,5 +1,5 @@
 // The S3 actions the Glue job's code needs, derived from the storage operations its source performs
-// (glue_storage_operations.py finds them) and what the S3 connector sends for each.
+// (glue_storage_operations.py finds them) and what the S3 connector or the S3 API asks for each.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,9 @@ const s3ActionsOfOperation: Record<string, string[]> = {
   'FileSystem.getFileStatus': ['s3:GetObject', 's3:ListBucket'],
   'FileSystem.exists': ['s3:GetObject', 's3:ListBucket'],
   'FileSystem.open': ['s3:GetObject'],
+  // A copy to the local disk looks at the source first; a copy from it checks the target, as create() does.
+  'FileSystem.copyToLocalFile': ['s3:GetObject', 's3:ListBucket'],
+  'FileSystem.copyFromLocalFile': ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
   // create() first checks that the path is not a directory; large objects go as multipart uploads (s3:PutObject).
   'FileSystem.create': ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
   'FileSystem.listFiles': ['s3:ListBucket'],
@@ -39,6 +42,9 @@ const s3ActionsOfOperation: Record<string, string[]> = {
   'FileSystem.delete': ['s3:ListBucket', 's3:DeleteObject'],
   // An S3 "rename" is a copy and a delete.
   'FileSystem.rename': ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject'],
+  // boto3's S3 client: GetObject by VersionId is authorized by s3:GetObjectVersion, the read of the
+  // current object (under If-Match on an unversioned bucket) by s3:GetObject.
+  'S3.GetObject': ['s3:GetObject', 's3:GetObjectVersion'],
   'DataFrameReader.text': ['s3:GetObject', 's3:ListBucket'],
   'DataFrameReader.csv': ['s3:GetObject', 's3:ListBucket'],
   'DataFrameReader.parquet': ['s3:GetObject', 's3:ListBucket'],
@@ -81,7 +87,7 @@ export function glueStorageCalls(sources: string[]): GlueCalls {
     operations: StorageOperation[];
     unsupported: { file: string; line: number; what: string }[];
   };
-  const problems = report.unsupported.map((item) => `${where(item)}: ${item.what} reaches storage outside Hadoop FileSystem and Spark; the contract cannot derive its actions`);
+  const problems = report.unsupported.map((item) => `${where(item)}: ${item.what} reaches storage outside Hadoop FileSystem, Spark and boto3's S3 client; the contract cannot derive its actions`);
   const actions = new Set<string>();
   for (const operation of report.operations) {
     const mapped = s3ActionsOfOperation[operation.operation];

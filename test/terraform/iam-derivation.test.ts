@@ -86,6 +86,32 @@ describe('storage operations of the Glue code', () => {
     expect(needs.filter((need) => need.action === 's3:GetObject').map((need) => need.uri)).toEqual(['s3://b/raw/', 's3://b/raw/', 's3://b/cleaned/sales/']);
   });
 
+  it("follows a path through the parameters that pass it on, and counts an S3 client's calls as S3 operations", () => {
+    const source = tempFile('job.py', [
+      'import boto3',
+      'from botocore.exceptions import ClientError',
+      'def download(uri, target, s3=None):',
+      '    client = s3 or boto3.client("s3")',
+      '    return client.get_object(Bucket="b", Key=uri)',
+      'def fetch(input_uri, target):',
+      '    return download(input_uri, target)',
+      'def read(spark, path):',
+      '    return spark.read.text(path)',
+      'def run(spark, config):',
+      '    fetch(config.input_uri, "/tmp/x")',
+      '    read(spark, join(config.output_uri, "tmp", config.run_id))',
+      'run(None, None)',
+      '',
+    ].join('\n'));
+    const calls = glueStorageCalls([source]);
+    expect(calls.operations.map(({ operation, line, via, target }) => ({ operation, line, via, target }))).toEqual([
+      { operation: 'S3.GetObject', line: 7, via: 'download (line 5)', target: { base: 'input_uri', prefix: '' } },
+      { operation: 'DataFrameReader.text', line: 9, via: undefined, target: { base: 'output_uri', prefix: 'tmp' } },
+    ]);
+    expect(calls.actions).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
+    expect(calls.problems).toEqual([]);
+  });
+
   it('reports storage access it cannot map, and paths it cannot place, instead of missing them', () => {
     const source = tempFile('job.py', [
       'import boto3',
@@ -93,15 +119,16 @@ describe('storage operations of the Glue code', () => {
       '    fs = path.getFileSystem(conf)',
       '    fs.setPermission(path, None)',
       '    spark.read.text("s3://somewhere/")',
+      '    boto3.resource("s3").Object("b", "k").get()',
       'run(None, None)',
       '',
     ].join('\n'));
     const { problems } = glueStorageCalls([source]);
     expect(problems).toEqual([
-      expect.stringMatching(/job\.py:1: import boto3 reaches storage outside Hadoop FileSystem and Spark/),
+      expect.stringMatching(/job\.py:6: boto3\.resource other than client\('s3'\) reaches storage outside Hadoop FileSystem, Spark and boto3's S3 client/),
       expect.stringMatching(/job\.py:5: cannot tell which job argument the path of DataFrameReader\.text starts from/),
-      expect.stringMatching(/job\.py:6 via run \(line 4\): no S3 actions known for FileSystem\.setPermission/),
-      expect.stringMatching(/job\.py:6 via run \(line 4\): cannot tell which job argument the path of FileSystem\.setPermission starts from/),
+      expect.stringMatching(/job\.py:7 via run \(line 4\): no S3 actions known for FileSystem\.setPermission/),
+      expect.stringMatching(/job\.py:7 via run \(line 4\): cannot tell which job argument the path of FileSystem\.setPermission starts from/),
     ]);
   });
 });

@@ -1,0 +1,84 @@
+"""The run's input: the exact object the run was started for, fetched to a local file.
+
+The pipeline copies it to a key of the run's own and Spark reads only that copy. So a later upload of
+the same key cannot change what a run cleans (S3 keeps every version, and a queued run may start
+after the next upload), and the key itself is never a path pattern: Spark expands `*`, `?`, `[...]`
+and `{...}` in the paths it reads, while `raw/*.csv` or `raw/[ab].csv` are ordinary S3 keys.
+
+On S3 the object comes through the S3 API, by version id, or, on an unversioned bucket where the
+trigger passes the ETag, under If-Match, so that the read fails when the key now holds other bytes.
+Any other input (a local file) is copied through Hadoop's FileSystem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import PurePosixPath
+
+import boto3
+from botocore.exceptions import ClientError
+
+from .io import HadoopFiles, ObjectStatus
+
+# An S3 ETag as event notifications carry it: an MD5 in hex, or `<hex>-<parts>` for a multipart upload.
+# S3's version ids are never hex alone (moto's are UUIDs), so a version argument of this form is an ETag.
+ETAG = re.compile(r"[0-9a-f]{32}(-[0-9]+)?")
+# Hadoop picks a decompression codec by the name's extension (`.gz`), so the copy keeps a plain one.
+PLAIN_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+class SourceUnavailableError(Exception):
+    """The object version the run was started for cannot be read."""
+
+
+def staged_name(input_uri: str) -> str:
+    """The name of the run's copy: `source` and the input's extension, when it is a plain one."""
+    suffix = PurePosixPath(input_uri).suffix
+    return "source" + (suffix if PLAIN_SUFFIX.fullmatch(suffix) else "")
+
+
+def fetch_source(input_uri: str, *, version: str | None, target: str, files: HadoopFiles, s3=None) -> ObjectStatus:
+    """Copies the input (the given version on S3) to the local file `target` and describes what was copied."""
+    if input_uri.startswith("s3://"):
+        return download_object(input_uri, version=version, target=target, s3=s3)
+    files.copy_to_local(input_uri, target)
+    return files.status(input_uri)
+
+
+def download_object(uri: str, *, version: str | None, target: str, s3=None) -> ObjectStatus:
+    """Downloads an S3 object to a local file: the given version id; or, given an ETag, the current
+    object if it still has that ETag; or, given nothing, the current object."""
+    client = s3 or boto3.client("s3")
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    condition = {}
+    if version and ETAG.fullmatch(version):
+        condition = {"IfMatch": f'"{version}"'}
+    elif version:
+        condition = {"VersionId": version}
+    try:
+        response = client.get_object(Bucket=bucket, Key=key, **condition)
+    except ClientError as error:
+        raise SourceUnavailableError(_unavailable_message(uri, version, error)) from error
+    with open(target, "wb") as file:
+        shutil.copyfileobj(response["Body"], file, CHUNK_BYTES)
+    modified_at: dt.datetime = response["LastModified"]
+    return ObjectStatus(uri=uri, size=int(response["ContentLength"]), modified_at=modified_at.astimezone(dt.UTC))
+
+
+def _unavailable_message(uri: str, version: str | None, error: ClientError) -> str:
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in ("PreconditionFailed", "412"):
+        return (
+            f"{uri} no longer holds the upload this run was started for (ETag {version}): the key was overwritten"
+            " on an unversioned bucket, and the newer upload has a run of its own. Enable versioning on the"
+            " bucket so that every upload is cleaned, or upload the earlier file again."
+        )
+    if code in ("NoSuchVersion", "NoSuchKey", "404"):
+        which = f"version {version} of {uri}" if version else uri
+        return (
+            f"{which} does not exist (deleted since the upload?): nothing to clean; upload the file again to clean it"
+        )
+    return f"cannot read {uri}" + (f" (version {version})" if version else "") + f": {error}"
