@@ -1,5 +1,10 @@
-/** The columns of a sales file and the names they may carry in a header (docs/data-contract.md). */
+import { INPUT_COLUMNS, REASON_ORDER as CONTRACT_REASON_ORDER, salesContract } from '../contract/sales-contract.js';
 
+/**
+ * The columns of a sales file and the names they may carry in a header (docs/data-contract.md). The
+ * generator keeps its own cleaning logic (it is the test oracle); the contract's constants it shares come
+ * from contract.json. COLUMNS is spelled out for its type; a test holds it equal to the contract's input columns.
+ */
 export const COLUMNS = [
   'order_id', 'line_id', 'order_date', 'customer_id', 'customer_name', 'customer_email', 'product_id', 'product_name',
   'category', 'quantity', 'unit_price', 'discount', 'country', 'city', 'payment_method', 'sales_channel',
@@ -9,20 +14,24 @@ export type Column = (typeof COLUMNS)[number];
 /** Column → position in a row's field array: rows are arrays, since an object or Map per row costs the generator its speed. */
 export const COL = Object.fromEntries(COLUMNS.map((column, index) => [column, index])) as Record<Column, number>;
 
-/** Required columns in contract order, which is also the order of their `missing_required:` reasons. */
-export const REQUIRED_COLUMNS: readonly Column[] = ['order_id', 'line_id', 'order_date', 'customer_id', 'product_id', 'quantity', 'unit_price'];
+/**
+ * Required columns in contract order, which is also the order of their `missing_required:` reasons: the
+ * contract's required columns and the line id, which a file that has the column must fill on every row.
+ */
+export const REQUIRED_COLUMNS = INPUT_COLUMNS
+  .filter((column) => column.required || column.name === salesContract.line_key.line_key_from[0])
+  .map((column) => column.name as Column);
 
-/** Columns whose value longer than 32 characters gives `invalid_id:<column>`, in reason order. */
-export const ID_COLUMNS: readonly Column[] = ['order_id', 'customer_id', 'product_id'];
+/** Columns whose value longer than their width gives `invalid_id:<column>`, in reason order. */
+export const ID_COLUMNS = INPUT_COLUMNS.filter((column) => column.too_long === 'reject').map((column) => column.name as Column);
 
-/** Widths of the optional text columns (DESIGN 4.1): longer values are cut and counted `truncated_values`. */
-export const TEXT_WIDTHS = { customer_name: 200, customer_email: 320, product_name: 200, category: 64, city: 100 } as const;
+type TruncatedColumn = 'customer_name' | 'customer_email' | 'product_name' | 'category' | 'city';
+/** Widths of the optional text columns: longer values are cut and counted `truncated_values`. */
+export const TEXT_WIDTHS = Object.fromEntries(INPUT_COLUMNS.filter((column) => column.too_long === 'truncate')
+  .map((column) => [column.name, column.length])) as Record<TruncatedColumn, number>;
 
-/** DESIGN 4.2's list, with the data-contract additions `invalid_id` after `missing_required` and `invalid_characters` before `malformed_record`. */
-export const REASON_ORDER = [
-  'missing_required', 'invalid_id', 'invalid_date', 'date_out_of_range', 'invalid_quantity', 'non_positive_quantity',
-  'invalid_price', 'negative_price', 'invalid_discount', 'invalid_characters', 'malformed_record', 'duplicate_order_line',
-] as const;
+/** Every rejection reason in the order a row lists them. */
+export const REASON_ORDER = CONTRACT_REASON_ORDER;
 
 /**
  * Header spellings: each normalises (trim, lower-case, runs of spaces/underscores/hyphens → `_`) to the
