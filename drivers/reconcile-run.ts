@@ -1,49 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { salesContract } from '../contract/sales-contract.js';
+import type { GroundTruth } from '../generator/truth-file.js';
 import type { RedshiftData, Row } from '../warehouse/redshift-data.js';
 import { sqlString } from '../warehouse/sql-literal.js';
 import type { AuditRecord } from './follow-run.js';
 
-/** What the generator says the pipeline must make of one file (docs/ground-truth.md). */
-export interface GroundTruth {
-  counts: { rows_read: number; rows_clean: number; rows_rejected: number; duplicates_dropped: number; blank_lines: number };
-  aggregates: {
-    total: Totals;
-    by_month: Record<string, Totals>;
-  };
-  clean: Record<string, string | number | null>[] | undefined;
-  rejected: { source_line: number; reasons: string[]; raw_record: string }[];
-}
-
-interface Totals {
-  lines: number;
-  orders?: number;
-  units: number;
-  revenue: string;
-}
+/** The parts of a file's ground truth a run is reconciled with. */
+export type ReconciledTruth = Pick<GroundTruth, 'counts' | 'clean' | 'rejected'> & { aggregates: Pick<GroundTruth['aggregates'], 'total' | 'by_month'> };
 
 /** The clean columns the ground truth states: every column of the contract but lineage, and the source line. */
 const CLEAN_FIELDS = [
   ...salesContract.clean_columns.filter((column) => column.from !== 'lineage').map((column) => column.name),
   'source_line',
 ];
-
-function jsonLines<T>(file: string): T[] {
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
-}
-
-/** Reads NAME.truth.json and the row files it names, beside the generated NAME.csv. */
-export function readGroundTruth(truthFile: string): GroundTruth {
-  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth & { clean_rows_file: string | null; rejected_rows_file: string };
-  const folder = dirname(truthFile);
-  return {
-    counts: truth.counts,
-    aggregates: truth.aggregates,
-    clean: truth.clean_rows_file ? jsonLines(join(folder, truth.clean_rows_file)) : undefined,
-    rejected: jsonLines(join(folder, truth.rejected_rows_file)),
-  };
-}
 
 const text = (value: unknown): string => (value === null || value === undefined ? 'null' : String(value));
 
@@ -69,7 +37,7 @@ function compareRows(what: string, actual: string[][], expected: string[][], col
  * clean row and rejected row (when the truth lists them) and the monthly totals to the cent. Returns the
  * differences; an empty list means the run reconciles exactly.
  */
-export async function reconcileRun(warehouse: Pick<RedshiftData, 'query'>, runId: string, audit: AuditRecord, truth: GroundTruth): Promise<string[]> {
+export async function reconcileRun(warehouse: Pick<RedshiftData, 'query'>, runId: string, audit: AuditRecord, truth: ReconciledTruth): Promise<string[]> {
   const problems: string[] = [];
   if (audit.status !== 'loaded') problems.push(`the run's audit status is "${audit.status}"${audit.error ? ` (${audit.error})` : ''}, expected "loaded"`);
   const counts = { rows_read: audit.rowsRead, rows_clean: audit.rowsClean, rows_rejected: audit.rowsRejected, duplicates_dropped: audit.duplicatesDropped, blank_lines: audit.blankLines };

@@ -10,7 +10,8 @@ import * as raw from './raw-values.js';
 import { referenceData } from './reference-data.js';
 import { COL, COLUMNS, EXTRA_COLUMN_NAMES, EXTRA_VALUES, HEADER_NAMES, REPEATED_COLUMN_NAMES, REQUIRED_COLUMNS, type Column } from './sales-columns.js';
 import { cumulativeWeights, SeededRandom } from './seeded-random.js';
-import { TruthWriter, type TruthCounts } from './truth-writer.js';
+import type { TruthCounts } from './truth-file.js';
+import { TruthWriter } from './truth-writer.js';
 
 export type Choice = 'yes' | 'no' | 'random';
 

@@ -3,14 +3,7 @@ import { sortReasons } from './dirt.js';
 import { FileWriter } from './file-writer.js';
 import { Aggregates, cleanRowJson, QUALITY_COUNTS, type CleanLine, type QualityCount } from './ground-truth.js';
 import type { EmittedRecord, Outcome } from './order-block.js';
-
-export interface TruthCounts {
-  rows_read: number;
-  rows_clean: number;
-  rows_rejected: number;
-  duplicates_dropped: number;
-  blank_lines: number;
-}
+import type { TruthCounts, TruthFile } from './truth-file.js';
 
 /** What the truth file says about the file as a whole (docs/ground-truth.md). */
 export interface TruthFileFacts {
@@ -80,7 +73,7 @@ export class TruthWriter {
     this.cleanOut?.close();
     this.rejectedOut.close();
     const name = basename(this.base);
-    const truth = {
+    const truth: TruthFile = {
       format: 1,
       seed: facts.seed,
       rows: facts.rows,
@@ -90,10 +83,10 @@ export class TruthWriter {
       line_ending: facts.crlf ? 'crlf' : 'lf',
       date_range: facts.dateRange,
       counts: this.counts,
-      reasons: Object.fromEntries(sortReasons([...this.reasons.keys()]).map((reason) => [reason, this.reasons.get(reason)])),
+      reasons: Object.fromEntries(sortReasons([...this.reasons.keys()]).map((reason) => [reason, this.reasons.get(reason) ?? 0])),
       ignored_columns: facts.ignoredColumns,
       quality: this.quality,
-      aggregates: this.aggregates.toJson(),
+      aggregates: this.aggregates.toJson() as TruthFile['aggregates'],
       clean_rows_file: this.writeCleanRows ? `${name}.truth.clean.jsonl` : null,
       rejected_rows_file: `${name}.truth.rejected.jsonl`,
     };

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { TruthFile, TruthTotals } from '../../generator/truth-file.js';
 import type { AnalyticsResults, QueryResult } from '../../report/run-analytics.js';
 
-interface Totals { lines: number; orders?: number; units: number; revenue: string }
-
-interface TruthAggregates {
-  total: Required<Totals>;
-  by_month: Record<string, Required<Totals>>;
-  by_product: Record<string, Totals>;
-  by_category: Record<string, Totals>;
-  by_country: Record<string, Totals>;
-  by_channel: Record<string, Totals>;
-}
 
 function records(result: QueryResult): Record<string, string>[] {
   return result.rows.map((row) => Object.fromEntries(result.columns.map((column, index) => [column, row[index] === null ? '(none)' : String(row[index])])));
@@ -24,7 +15,7 @@ const cents = (value: string) => BigInt(value.replace('.', ''));
  * country and channel. Returns the differences (empty when every figure matches to the cent).
  */
 export function analyticsDifferences(results: AnalyticsResults, truthFile: string): string[] {
-  const aggregates = (JSON.parse(readFileSync(truthFile, 'utf8')) as { aggregates: TruthAggregates }).aggregates;
+  const { aggregates } = JSON.parse(readFileSync(truthFile, 'utf8')) as TruthFile;
   const problems: string[] = [];
   const expect = (what: string, actual: unknown, expected: unknown) => {
     if (String(actual) !== String(expected)) problems.push(`${what}: report says ${String(actual)}, truth says ${String(expected)}`);
@@ -45,7 +36,7 @@ export function analyticsDifferences(results: AnalyticsResults, truthFile: strin
     expect(`${product.product_id} units`, product.units, aggregates.by_product[product.product_id!]?.units);
   }
 
-  const groups: [QueryResult, string, Record<string, Totals>][] = [
+  const groups: [QueryResult, string, Record<string, TruthTotals>][] = [
     [results.revenue_by_category, 'category', aggregates.by_category],
     [results.revenue_by_country, 'country', aggregates.by_country],
     [results.sales_channel_mix, 'sales_channel', aggregates.by_channel],

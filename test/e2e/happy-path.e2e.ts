@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateReport } from '../../report/generate-report.js';
-import { readGroundTruth, reconcileRun } from '../../drivers/reconcile-run.js';
+import { reconcileRun } from '../../drivers/reconcile-run.js';
+import { readGroundTruth } from '../../generator/truth-file.js';
 import { analyticsDifferences } from './analytics-truth.js';
 import { generatedFile, loaded, sharedStage, upload } from './pipeline-fixture.js';
 

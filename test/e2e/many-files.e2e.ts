@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readGroundTruth, reconcileRun } from '../../drivers/reconcile-run.js';
+import { reconcileRun } from '../../drivers/reconcile-run.js';
+import { readGroundTruth } from '../../generator/truth-file.js';
 import { generatedFile, loaded, sharedStage, upload } from './pipeline-fixture.js';
 
 const pipeline = sharedStage();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { readGroundTruth } from '../../drivers/reconcile-run.js';
+import { readGroundTruth } from '../../generator/truth-file.js';
 import { readSourceProfile } from '../../profiles/source-profile.js';
 import { projectRoot } from '../../stage/python-env.js';
 

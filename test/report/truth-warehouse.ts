@@ -1,37 +1,23 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { defaultPolling, RedshiftData } from '../../warehouse/redshift-data.js';
 import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
 import { generateSales } from '../../generator/generate-sales.js';
+import { readGroundTruth, type TruthCleanRow, type TruthFile } from '../../generator/truth-file.js';
 import { startRedshiftHarness, type RedshiftHarness } from '../emulator/redshift/redshift-harness.js';
 
-export type CleanRow = Record<string, string | number | null>;
-
-interface Totals { lines: number; units: number; revenue: string; orders?: number }
-
-/** The parts of NAME.truth.json the analytics are checked against (docs/ground-truth.md). */
-export interface Truth {
-  aggregates: {
-    total: Required<Totals>;
-    by_month: Record<string, Required<Totals>>;
-    by_product: Record<string, Totals>;
-    by_customer: Record<string, { lines: number; orders: number; revenue: string }>;
-    by_category: Record<string, Totals>;
-    by_country: Record<string, Totals>;
-    by_channel: Record<string, Totals>;
-  };
-}
+export type CleanRow = TruthCleanRow;
+export type Truth = TruthFile;
 
 /** A generated sales file's truth: its aggregates and every expected clean row. */
 export function generateTruth(options: { rows: number; seed: number }): { truth: Truth; clean: CleanRow[] } {
   const folder = mkdtempSync(join(tmpdir(), 'report-truth-'));
   try {
     const { truthPath } = generateSales({ rows: options.rows, seed: options.seed, out: join(folder, 'sales_data.csv') });
-    const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Truth & { clean_rows_file: string };
-    const clean = readFileSync(join(folder, truth.clean_rows_file), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CleanRow);
-    return { truth, clean };
+    const truth = readGroundTruth(truthPath);
+    return { truth, clean: truth.clean ?? [] };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ import { LOADER_USER, setUserPasswords } from '../../warehouse/database-logins.j
 import { migrate } from '../../warehouse/migrations.js';
 import { RedshiftData } from '../../warehouse/redshift-data.js';
 import { auditRecord } from '../../drivers/follow-run.js';
-import { reconcileRun, type GroundTruth } from '../../drivers/reconcile-run.js';
+import { reconcileRun, type ReconciledTruth } from '../../drivers/reconcile-run.js';
 import { loadAnalyticsQueries } from '../../report/analytics-queries.js';
 import { runAnalytics } from '../../report/run-analytics.js';
 import { ddlMigrations } from '../../warehouse/migrate-warehouse.js';
@@ -38,9 +38,9 @@ function manifest(status: 'succeeded' | 'rejected_file'): string {
   return JSON.stringify({ ...run, source: { ...run.source, uri: sourceUri }, started_at: '2024-03-05T10:01:00.123Z', source_profile: profile });
 }
 
-const truth: GroundTruth = {
+const truth: ReconciledTruth = {
   counts: { rows_read: 0, rows_clean: 0, rows_rejected: 0, duplicates_dropped: 0, blank_lines: 0 },
-  aggregates: { total: { lines: 0, units: 0, revenue: '0.00' }, by_month: {} },
+  aggregates: { total: { lines: 0, orders: 0, units: 0, revenue: '0.00' }, by_month: {} },
   clean: [],
   rejected: [],
 };
