@@ -44,7 +44,7 @@ export async function findAwsCredentials(options: {
     return await withDeadline(provider(), { timeoutMs: options.timeoutMs ?? 5000, what: 'looking up AWS credentials', advice: howToProvide });
   } catch (error) {
     if (error instanceof AwsCredentialsError) throw error;
-    throw new AwsCredentialsError(`no AWS credentials found (${(error as Error).message.split('\n')[0]}): ${howToProvide}`);
+    throw new AwsCredentialsError(`no AWS credentials found (${(error as Error).message.split('\n')[0]}): ${howToProvide}`, { cause: error });
   }
 }
 

@@ -18,7 +18,7 @@ export function parseDeployArguments(argv: string[]): DeployArguments {
   try {
     ({ values } = parseArgs({ args: argv, options: { stage: { type: 'string' }, apply: { type: 'boolean', default: false } }, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; ${deployUsage}`);
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}; ${deployUsage}`, { cause: error });
   }
   const stage = values.stage;
   if (stage === undefined) throw new UsageError(`--stage is required; ${deployUsage}`);

@@ -42,7 +42,7 @@ export function parseGenerateArguments(args: string[]): GenerateOptions {
     const names = ['rows', 'seed', 'out', 'dirty', 'line-id', 'bom', 'line-ending', 'truth-rows-limit', 'from', 'to', 'order-prefix'];
     ({ values } = parseArgs({ args, options: Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])), strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new GenerateArgumentError(`${(error as Error).message}; ${GENERATE_USAGE}`);
+    throw new GenerateArgumentError(`${(error as Error).message}; ${GENERATE_USAGE}`, { cause: error });
   }
   const required = (name: string): string => {
     const value = values[name];

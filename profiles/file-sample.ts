@@ -47,7 +47,7 @@ export async function readFileSample(path: string, maxBytes: number = DEFAULT_SA
       }
     }
   } catch (error) {
-    if (gzip) throw new CorruptGzipError(`${path} starts like a gzip file but cannot be decompressed (${(error as Error).message}): upload it again or compress it anew`);
+    if (gzip) throw new CorruptGzipError(`${path} starts like a gzip file but cannot be decompressed (${(error as Error).message}): upload it again or compress it anew`, { cause: error });
     throw error;
   } finally {
     file.destroy();

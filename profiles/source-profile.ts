@@ -73,7 +73,7 @@ export function readSourceProfile(path: string): SourceProfile {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new InvalidSourceProfileError(`${path} is not a JSON file: ${(error as Error).message}`);
+    throw new InvalidSourceProfileError(`${path} is not a JSON file: ${(error as Error).message}`, { cause: error });
   }
   const problems = profileProblems(parsed, { fileName: basename(path) });
   if (problems.length > 0) throw new InvalidSourceProfileError(`${path} is not a valid source profile:\n  ${problems.join('\n  ')}`);

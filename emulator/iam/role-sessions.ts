@@ -59,7 +59,7 @@ export class RoleSessions {
         if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new RoleAssumptionError(`AssumeRole of ${options.roleArn} returned no credentials`);
         return { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken, expiration: credentials.Expiration };
       }, (error: Error) => {
-        throw new RoleAssumptionError(`could not assume role ${options.roleArn} (session ${options.sessionName}): ${error.message}: does the role exist? re-run \`npm run dev:up\``);
+        throw new RoleAssumptionError(`could not assume role ${options.roleArn} (session ${options.sessionName}): ${error.message}: does the role exist? re-run \`npm run dev:up\``, { cause: error });
       });
     this.sessions.set(key, session);
     session.catch(() => this.sessions.delete(key));

@@ -33,7 +33,7 @@ async function sourceObjects(s3: S3Client, copy: CopyCommand): Promise<string[]>
   try {
     entries = (JSON.parse((await readObject(s3, copy.source)).toString('utf8')) as { entries: ManifestEntry[] }).entries;
   } catch (error) {
-    if (error instanceof SyntaxError) throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} is not valid JSON (${error.message})`);
+    if (error instanceof SyntaxError) throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} is not valid JSON (${error.message})`, { cause: error });
     throw error;
   }
   if (!Array.isArray(entries)) throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} has no "entries" list`);

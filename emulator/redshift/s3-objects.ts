@@ -16,7 +16,7 @@ export async function openObject(s3: S3Client, uri: string): Promise<Readable> {
   try {
     return (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
   } catch (error) {
-    throw new S3AccessError(`cannot read ${uri} (${describe(error)})`);
+    throw new S3AccessError(`cannot read ${uri} (${describe(error)})`, { cause: error });
   }
 }
 
@@ -26,7 +26,7 @@ export async function objectSize(s3: S3Client, uri: string): Promise<number> {
   try {
     return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength ?? 0;
   } catch (error) {
-    throw new S3AccessError(`cannot read ${uri} (${describe(error)})`);
+    throw new S3AccessError(`cannot read ${uri} (${describe(error)})`, { cause: error });
   }
 }
 
@@ -48,7 +48,7 @@ export async function listObjects(s3: S3Client, prefixUri: string): Promise<stri
       ContinuationToken = page.NextContinuationToken;
     } while (ContinuationToken);
   } catch (error) {
-    throw new S3AccessError(`cannot list ${prefixUri} (${describe(error)})`);
+    throw new S3AccessError(`cannot list ${prefixUri} (${describe(error)})`, { cause: error });
   }
   return uris;
 }
@@ -58,6 +58,6 @@ export async function writeObject(s3: S3Client, uri: string, body: Buffer): Prom
   try {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   } catch (error) {
-    throw new S3AccessError(`cannot write ${uri} (${describe(error)})`);
+    throw new S3AccessError(`cannot write ${uri} (${describe(error)})`, { cause: error });
   }
 }

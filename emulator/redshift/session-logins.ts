@@ -33,7 +33,7 @@ export function secretLogins(controlPlane: { endpoint: string; region: string; c
     try {
       text = (await secrets.send(new GetSecretValueCommand({ SecretId: target.secretArn }))).SecretString;
     } catch (error) {
-      throw new SecretLoginError(`the Data API could not read the secret ${target.secretArn}: ${(error as Error).message}`);
+      throw new SecretLoginError(`the Data API could not read the secret ${target.secretArn}: ${(error as Error).message}`, { cause: error });
     }
     let value: { username?: unknown; password?: unknown } | undefined;
     try {

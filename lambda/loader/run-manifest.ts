@@ -29,7 +29,7 @@ export function parseRunManifest(text: string, runId: string): RunManifest {
   try {
     manifest = JSON.parse(text);
   } catch (error) {
-    throw new InvalidManifestError(`the manifest of run ${runId} is not JSON: ${(error as Error).message}`);
+    throw new InvalidManifestError(`the manifest of run ${runId} is not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof manifest !== 'object' || manifest === null) throw new InvalidManifestError(`the manifest of run ${runId} is not a JSON object`);
   const problems = problemsOf(manifest, runId);
