@@ -67,4 +67,27 @@ describe.skipIf(!pipeline)('uploads that are not a plain new file', { concurrent
     expect(await count(`SELECT COUNT(*) FROM sales WHERE run_id = '${object.runId}'`)).toBe(0);
     expect(await count(`SELECT COUNT(*) FROM sales_rejected WHERE run_id = '${object.runId}'`)).toBe(0);
   });
+
+  it('cleans two versions of one key uploaded back to back each in its own run, with its own bytes', async () => {
+    const first = await upload(pipeline!, generatedFile({ rows: 500, seed: 41, orderPrefix: 'VERA' }).csv, 'raw/versions/sales_data.csv');
+    const second = await upload(pipeline!, generatedFile({ rows: 300, seed: 42, orderPrefix: 'VERB' }).csv, 'raw/versions/sales_data.csv');
+    expect(second.version).not.toBe(first.version);
+    const [a, b] = await Promise.all([loaded(pipeline!, first.runId), loaded(pipeline!, second.runId)]);
+    expect([a.status, b.status]).toEqual(['loaded', 'loaded']);
+    // Each run holds only the orders of the version it was started for, with that version as lineage.
+    expect(await count(`SELECT COUNT(*) FROM sales WHERE run_id = '${first.runId}' AND order_id LIKE 'VERA-%' AND source_version = '${first.version}'`)).toBe(a.rowsClean);
+    expect(await count(`SELECT COUNT(*) FROM sales WHERE run_id = '${second.runId}' AND order_id LIKE 'VERB-%' AND source_version = '${second.version}'`)).toBe(b.rowsClean);
+    expect(await count(`SELECT COUNT(*) FROM sales WHERE run_id IN ('${first.runId}', '${second.runId}') AND order_id NOT LIKE 'VER%'`)).toBe(0);
+  });
+
+  it('reads a key with glob characters as itself, never as a pattern over other files', async () => {
+    const plain = await upload(pipeline!, generatedFile({ rows: 200, seed: 43, orderPrefix: 'GLOBA' }).csv, 'raw/glob/a.csv');
+    const star = await upload(pipeline!, generatedFile({ rows: 200, seed: 44, orderPrefix: 'GLOBSTAR' }).csv, 'raw/glob/*.csv');
+    const klass = await upload(pipeline!, generatedFile({ rows: 200, seed: 45, orderPrefix: 'GLOBCLASS' }).csv, 'raw/glob/[ab].csv');
+    const audits = await Promise.all([plain, star, klass].map((object) => loaded(pipeline!, object.runId)));
+    expect(audits.map((audit) => audit.status)).toEqual(['loaded', 'loaded', 'loaded']);
+    for (const [object, prefix] of [[plain, 'GLOBA-'], [star, 'GLOBSTAR-'], [klass, 'GLOBCLASS-']] as const) {
+      expect(await count(`SELECT COUNT(*) FROM sales WHERE run_id = '${object.runId}' AND order_id NOT LIKE '${prefix}%'`)).toBe(0);
+    }
+  });
 });
