@@ -17,8 +17,21 @@ export const RUN_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
  * file's name, the hash keeps ids of different objects and versions apart.
  */
 export function deriveRunId(object: ObjectVersion): string {
+  return runIdOf(object, [object.bucket, object.key, object.version]);
+}
+
+/**
+ * The run id of a reprocess (`npm run reprocess`): a new id for the same object version, so that the run
+ * is loaded although the version's first run is in load_audit (the loader then replaces that version's
+ * earlier load); the request time keeps two reprocesses of one version apart.
+ */
+export function deriveReprocessRunId(object: ObjectVersion, requestedAt: Date): string {
+  return runIdOf(object, [object.bucket, object.key, object.version, `reprocess ${requestedAt.toISOString()}`]);
+}
+
+function runIdOf(object: ObjectVersion, identity: string[]): string {
   const hash = createHash('sha256')
-    .update([object.bucket, object.key, object.version].join('\n'))
+    .update(identity.join('\n'))
     .digest('hex')
     .slice(0, HASH_LENGTH);
   const fileName = object.key.slice(object.key.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');

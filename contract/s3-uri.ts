@@ -25,3 +25,20 @@ export function parseS3Uri(uri: string): S3Location {
   if (!match) throw new InvalidS3UriError(`${uri} is not an S3 URI: expected s3://bucket/key`);
   return { bucket: match[1]!, key: match[2] ?? '' };
 }
+
+/**
+ * Why a key cannot stand for a path (it has an empty, `.` or `..` segment), or undefined when it can.
+ *
+ * S3 stores such keys as written, but Hadoop's Path (hence Spark, on Glue as offline) normalises them,
+ * so a job given `raw/../x.csv` would read or write another object than the one named; and a local
+ * folder standing in for S3 would resolve them outside itself. A prefix's one trailing `/` is allowed.
+ */
+export function keyPathProblem(key: string, options: { prefix?: boolean } = {}): string | undefined {
+  const path = options.prefix && key.endsWith('/') ? key.slice(0, -1) : key;
+  if (options.prefix && path === '') return undefined;
+  for (const segment of path.split('/')) {
+    if (segment === '') return 'an empty segment (a leading, trailing or doubled "/")';
+    if (segment === '.' || segment === '..') return `a "${segment}" segment`;
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 // `npm run dev:up [-- --fresh]`, `dev:down`, `dev:status`: the offline AWS of the local stage.
-import { down, status, type DevEnvConfig } from '../emulator/dev-env/dev-env.js';
+import { down, gluePoolStatus, status, type DevEnvConfig } from '../emulator/dev-env/dev-env.js';
 import { startLocalStage } from '../emulator/dev-env/local-stage.js';
 import { localStageConfig } from '../emulator/dev-env/local-stage-config.js';
 import { ensurePythonEnv, PrerequisiteError, requireJava } from '../stage/python-env.js';
@@ -12,6 +12,10 @@ async function printStatus(devConfig: DevEnvConfig): Promise<boolean> {
   const components = await status(devConfig);
   for (const component of components) {
     console.log(`${component.name.padEnd(10)} ${component.healthy ? 'healthy ' : component.pid ? 'unhealthy' : 'stopped '} ${component.url}${component.pid ? `  pid ${component.pid}` : ''}`);
+  }
+  for (const pooled of gluePoolStatus(devConfig.stateDir)) {
+    const since = `${pooled.state === 'ready' ? 'idle' : 'warming'} for ${Math.round((Date.now() - Date.parse(pooled.since)) / 1000)} s`;
+    console.log(`glue pool  ${pooled.state.padEnd(9)} ${pooled.jobName}  pid ${pooled.pid}  ${(pooled.memoryBytes / 2 ** 20).toFixed(0)} MiB  ${since}`);
   }
   return components.every((component) => component.healthy);
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { devPaths } from '../../stage/dev-paths.js';
 import { AsyncInvoker } from '../events/async-invoker.js';
 import { EventDispatcher } from '../events/event-dispatcher.js';
 import { GatewayServer } from '../gateway/gateway-server.js';
@@ -25,8 +26,11 @@ export interface EmulatorServicesConfig {
   sparkSubmit: string;
   /** The warehouse engine: this Postgres when given, else a private embedded Postgres under stateDir/postgres. */
   postgresUrl?: string;
-  /** Test knobs: shorter Glue minutes and Lambda async retry delays. */
+  /** Pre-warmed Spark processes per glueetl job (GLUE_RUNNER_POOL, read by dev:up); 0 or absent: every run starts cold. */
+  gluePool?: number;
+  /** Test knobs: shorter Glue minutes, pool limits and Lambda async retry delays. */
   glueMinuteMs?: number;
+  gluePoolLimits?: { idleLimitMs?: number; sweepMs?: number };
   asyncRetryDelaysMs?: number[];
   /** Whether the gateway enforces IAM on the calls of functions and job runs; by default EMULATOR_IAM decides (on unless "off"). */
   iam?: boolean;
@@ -63,7 +67,8 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
   const events = new EventDispatcher({ controlPlane, asyncInvoker, log: config.log });
   const glue = new GlueRunner({
     controlPlane, jobEndpoint: gatewayTarget, python: config.python, sparkSubmit: config.sparkSubmit,
-    workDir: join(config.stateDir, 'glue-runs'), events, minuteMs: config.glueMinuteMs, log: config.log, roleSessions,
+    workDir: devPaths(config.stateDir).glueRuns, events, minuteMs: config.glueMinuteMs, log: config.log, roleSessions,
+    pool: { size: config.gluePool ?? 0, ...config.gluePoolLimits },
   });
   const crawlers = new CrawlerRunner({ controlPlane, events, log: config.log });
   const gateway = new GatewayServer({
@@ -74,7 +79,11 @@ export async function startEmulatorServices(config: EmulatorServicesConfig): Pro
       redshiftDataService(warehouse.dataApi.api),
     ],
   });
+  // Before serving: no request may see a run that died with an earlier emulator process as running.
+  await glue.recover();
   const gatewayUrl = await gateway.start();
+  // Once serving: the loader audits each run whose end is announced now through the gateway (glue:GetJobRun).
+  await glue.resume();
   const runtime = new LambdaRuntime({ controlPlane, invoker, log: config.log, roleSessions, pollEndpoint: gatewayTarget });
   await runtime.start();
   return {

@@ -1,37 +1,22 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { GetJobCommand, GlueClient, type Job } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { isS3Uri, parseS3Uri } from '../../contract/s3-uri.js';
-import { awsClientConfig, awsProcessEnv, emulatedAccountId, type AwsTarget } from '../../stage/aws-target.js';
+import { awsClientConfig, type AwsTarget } from '../../stage/aws-target.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
-import type { RoleSessions } from '../iam/role-sessions.js';
 import { GlueApiError } from './glue-errors.js';
+import type { JobRun, JobRunState } from './job-run.js';
 import { mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
+import { stopOrphanedProcesses } from './orphaned-processes.js';
+import type { RoleSessions } from '../iam/role-sessions.js';
+import { runAccess, type RunAccess } from './run-environment.js';
+import { RunStore } from './run-store.js';
 import { S3Mount } from './s3-mount.js';
 import { ScriptErrorScanner } from './script-error.js';
-
-export type JobRunState = 'WAITING' | 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'SUCCEEDED' | 'FAILED' | 'TIMEOUT';
-
-export interface JobRun {
-  Id: string;
-  Attempt: number;
-  JobName: string;
-  StartedOn: Date;
-  LastModifiedOn: Date;
-  CompletedOn?: Date;
-  JobRunState: JobRunState;
-  JobRunQueuingEnabled: boolean;
-  Arguments: Record<string, string>;
-  ErrorMessage?: string;
-  PredecessorRuns: never[];
-  ExecutionTime: number;
-  Timeout: number;
-  GlueVersion?: string;
-  MaxCapacity?: number;
-}
+import { artifactDigest, WarmPool } from './warm-pool.js';
 
 export interface GlueRunnerOptions {
   controlPlane: AwsTarget;
@@ -45,6 +30,8 @@ export interface GlueRunnerOptions {
   minuteMs?: number;
   /** Gives each run its job role's temporary keys (as Glue does), for the S3 mount and the job's process; without it, the dummy keys. */
   roleSessions?: RoleSessions;
+  /** Pre-warmed Spark processes kept per glueetl job (0 or absent: every run starts cold); tests shorten the limits. */
+  pool?: { size: number; idleLimitMs?: number; sweepMs?: number };
   log?: (message: string) => void;
 }
 
@@ -52,6 +39,11 @@ export interface GlueRunnerOptions {
 const activeStates: JobRunState[] = ['STARTING', 'RUNNING', 'STOPPING'];
 /** States BatchStopJobRun accepts: a run in a slot, or one queued for a slot. */
 const stoppableStates: JobRunState[] = ['WAITING', ...activeStates];
+/** The state-change event's message for a run that ended without an ErrorMessage. */
+const stateChangeMessages: Partial<Record<JobRunState, string>> = {
+  SUCCEEDED: 'Job run succeeded',
+  STOPPED: 'Job run stopped by a BatchStopJobRun request',
+};
 
 interface RunEntry {
   run: JobRun;
@@ -61,6 +53,21 @@ interface RunEntry {
   finished: Promise<void>;
   /** When the run left WAITING: its ExecutionTime counts from here. */
   runningSince?: Date;
+  /** Why a run that was not asked to stop by BatchStopJobRun was stopped: its ErrorMessage. */
+  stopCause?: string;
+  /** Whether the state-change event of the run's end went out. */
+  announced: boolean;
+}
+
+/** A run's files and arguments, downloaded and checked, ready for a process. */
+interface PreparedRun {
+  /** A pythonshell job: the script runs under Python, without Spark. */
+  shell: boolean;
+  script: string;
+  pyFiles: string[];
+  argv: string[];
+  /** Buckets the arguments name: mounted for Spark. */
+  buckets: string[];
 }
 
 export interface StartJobRunInput {
@@ -81,10 +88,66 @@ export class GlueRunner {
   private readonly glue: GlueClient;
   private readonly s3: S3Client;
   private readonly runs = new Map<string, RunEntry>();
+  private readonly store: RunStore;
+  private readonly pool?: WarmPool;
 
+  /** Knows every run an earlier runner on the same workDir stored; call recover() before anything runs. */
   constructor(private readonly options: GlueRunnerOptions) {
     this.glue = new GlueClient(awsClientConfig(options.controlPlane));
     this.s3 = new S3Client(awsClientConfig(options.controlPlane));
+    this.store = new RunStore(options.workDir);
+    if (options.pool && options.pool.size > 0) {
+      this.pool = new WarmPool({
+        ...options.pool, dir: join(options.workDir, 'pool'), glue: this.glue, s3: this.s3,
+        sparkSubmit: options.sparkSubmit, sparkEnv: this.sparkEnv(), log: options.log,
+      });
+    }
+    for (const { run, announced } of this.store.load()) {
+      // Only the name is known of the job a stored run ran; recover() fetches the definition of a run that must start.
+      this.runs.set(run.Id, { run, job: { Name: run.JobName } as Job, finished: Promise.resolve(), announced });
+    }
+  }
+
+  /**
+   * Ends what an earlier emulator process left unfinished, the way AWS ends a run whose workers died: it
+   * stops that process's orphaned Spark processes and ends each run that was running as FAILED with an
+   * ErrorMessage saying why (a run being stopped as STOPPED); their outputs are discarded, and the file
+   * is run again with `npm run reprocess`. Call it before serving requests, then resume() once serving.
+   */
+  async recover(): Promise<void> {
+    const orphans = await stopOrphanedProcesses(this.options.workDir);
+    if (orphans.length > 0) this.options.log?.(`glue runner: stopped ${orphans.length} orphaned process(es) of an earlier emulator: ${orphans.join(', ')}`);
+    for (const entry of this.runs.values()) {
+      const { run } = entry;
+      if (!activeStates.includes(run.JobRunState)) continue;
+      const stopping = run.JobRunState === 'STOPPING';
+      this.options.log?.(`glue run ${run.Id} of ${run.JobName} was ${run.JobRunState} when the emulator stopped; it ends ${stopping ? 'STOPPED' : 'FAILED'}`);
+      this.transition(entry, stopping ? 'STOPPED' : 'FAILED', stopping ? undefined : interruptedMessage(run));
+      new S3Mount(this.s3, join(this.options.workDir, run.Id, 's3')).remove();
+    }
+  }
+
+  /**
+   * Announces every end that never was (so the loader audits it, through the gateway: hence once serving)
+   * and starts the runs an earlier emulator process left queued.
+   */
+  async resume(): Promise<void> {
+    this.pool?.start();
+    for (const entry of this.runs.values()) {
+      if (!entry.announced && !stoppableStates.includes(entry.run.JobRunState)) await this.publishStateChange(entry);
+    }
+    const queued = new Set([...this.runs.values()].filter(({ run }) => run.JobRunState === 'WAITING').map(({ run }) => run.JobName));
+    for (const jobName of queued) {
+      for (const entry of this.waiting(jobName)) {
+        try {
+          entry.job = await this.job(jobName);
+        } catch (error) {
+          this.transition(entry, 'FAILED', `The run waited in the queue when the emulator stopped, and its job cannot be read now: ${(error as Error).message}`);
+          await this.publishStateChange(entry);
+        }
+      }
+      this.startQueued(jobName);
+    }
   }
 
   async startJobRun(input: StartJobRunInput): Promise<{ JobRunId: string }> {
@@ -102,8 +165,9 @@ export class GlueRunner {
       PredecessorRuns: [], ExecutionTime: 0, Timeout: input.Timeout ?? job.Timeout ?? 2880, GlueVersion: job.GlueVersion,
       MaxCapacity: job.MaxCapacity,
     };
-    const entry: RunEntry = { run, job, finished: Promise.resolve() };
+    const entry: RunEntry = { run, job, finished: Promise.resolve(), announced: false };
     this.runs.set(run.Id, entry);
+    this.store.save({ run, announced: false });
     if (slotFree) this.begin(entry);
     else this.options.log?.(`glue run ${run.Id} of ${jobName} waits for a free slot (${this.waiting(jobName).length} queued)`);
     return { JobRunId: run.Id };
@@ -134,8 +198,8 @@ export class GlueRunner {
       }
       if (entry.run.JobRunState === 'WAITING') {
         // A queued run never started: it ends at once, and its end is announced like any other.
-        this.transition(entry, 'STOPPED');
-        entry.finished = this.publishStateChange(entry.run);
+        this.transition(entry, 'STOPPED', entry.stopCause);
+        entry.finished = this.publishStateChange(entry);
       } else {
         this.transition(entry, 'STOPPING');
         entry.kill?.();
@@ -150,10 +214,13 @@ export class GlueRunner {
     // Queued runs first, so that no stopped run hands its slot to one of them.
     for (const states of [['WAITING'], activeStates]) {
       for (const [id, entry] of this.runs) {
-        if (states.includes(entry.run.JobRunState)) this.batchStopJobRun({ JobName: entry.run.JobName, JobRunIds: [id] });
+        if (!states.includes(entry.run.JobRunState)) continue;
+        entry.stopCause = `The run was stopped because the emulator was shut down while the run was ${entry.run.JobRunState}. ${rerunHint(entry.run)}`;
+        this.batchStopJobRun({ JobName: entry.run.JobName, JobRunIds: [id] });
       }
     }
     await Promise.all([...this.runs.values()].map((entry) => entry.finished));
+    await this.pool?.stop();
   }
 
   private async job(jobName: string): Promise<Job> {
@@ -204,6 +271,7 @@ export class GlueRunner {
       const since = entry.runningSince ?? run.CompletedOn;
       run.ExecutionTime = Math.round((run.CompletedOn.getTime() - since.getTime()) / 1000);
     }
+    this.store.save({ run, announced: entry.announced });
   }
 
   private async execute(entry: RunEntry): Promise<void> {
@@ -212,33 +280,23 @@ export class GlueRunner {
     const args = mergeJobArguments({ defaults: job.DefaultArguments ?? {}, run: run.Arguments, jobName: run.JobName, runId: run.Id });
     let outcome: { state: JobRunState; error?: string };
     try {
-      const access = await this.runAccess(job);
+      const access = await runAccess({ job, jobEndpoint: this.options.jobEndpoint, roleSessions: this.options.roleSessions });
       const mount = new S3Mount(access.s3, join(runDir, 's3'));
-      const command = await this.prepare({ job, args, runDir, mount });
+      const prepared = await this.prepare({ job, args, runDir, mount });
       if (run.JobRunState === 'STARTING') this.transition(entry, 'RUNNING');
-      outcome = run.JobRunState === 'STOPPING' ? { state: 'STOPPED' } : await this.runProcess({ entry, command, runDir, env: access.env });
+      outcome = run.JobRunState === 'STOPPING' ? { state: 'STOPPED', error: entry.stopCause } : await this.runProcess({ entry, prepared, runDir, mount, access });
       await mount.uploadChanges();
       mount.remove();
     } catch (error) {
-      outcome = { state: run.JobRunState === 'STOPPING' ? 'STOPPED' : 'FAILED', error: (error as Error).message };
+      const stopped = run.JobRunState === 'STOPPING';
+      outcome = { state: stopped ? 'STOPPED' : 'FAILED', error: stopped ? entry.stopCause : (error as Error).message };
     }
     this.transition(entry, outcome.state, outcome.error);
-    await this.publishStateChange(run);
+    await this.publishStateChange(entry);
   }
 
-  /** How a run reaches AWS: with the job role's session (Glue names it GlueJobRunnerSession) through the gateway, or the dummy keys. */
-  private async runAccess(job: Job): Promise<{ s3: S3Client; env: Record<string, string> }> {
-    const sessions = this.options.roleSessions;
-    if (!sessions) return { s3: this.s3, env: awsProcessEnv(this.options.jobEndpoint) };
-    const roleArn = job.Role?.startsWith('arn:') ? job.Role : `arn:aws:iam::${emulatedAccountId}:role/${job.Role ?? ''}`;
-    const session = { roleArn, sessionName: 'GlueJobRunnerSession' };
-    return {
-      s3: new S3Client({ ...awsClientConfig(this.options.jobEndpoint), credentials: sessions.provider(session) }),
-      env: { ...awsProcessEnv(this.options.jobEndpoint), ...await sessions.processEnv(session) },
-    };
-  }
-
-  private async prepare(options: { job: Job; args: Record<string, string>; runDir: string; mount: S3Mount }) {
+  /** Downloads the run's script and Python files and the objects its arguments name, and checks every s3:// argument. */
+  private async prepare(options: { job: Job; args: Record<string, string>; runDir: string; mount: S3Mount }): Promise<PreparedRun> {
     const { job, args, runDir, mount } = options;
     const fetch = async (uri: string, folder: string) => {
       if (!isS3Uri(uri)) throw new Error(`${uri} is not an s3:// URI: Glue runs scripts and Python files stored in S3`);
@@ -254,47 +312,62 @@ export class GlueRunner {
     for (const value of Object.values(args)) {
       if (!isS3Uri(value)) continue;
       const location = parseS3Uri(value);
+      const isPrefix = location.key === '' || location.key.endsWith('/');
+      // Every s3:// argument is checked, downloaded or not: Spark writes through the mount as well.
+      mount.path(location.bucket, location.key, { prefix: isPrefix });
       buckets.add(location.bucket);
-      if (location.key && !location.key.endsWith('/')) await mount.download(location.bucket, location.key);
+      if (!isPrefix) await mount.download(location.bucket, location.key);
     }
     mount.snapshot();
-    const argv = scriptArgv(args);
-    if (job.Command?.Name === 'pythonshell') {
-      return { file: this.options.python, args: [script, ...argv], pythonPath: pyFiles };
-    }
-    const conf = s3MountConf({ buckets: [...buckets], mountDir: mount.dir });
-    return { file: this.options.sparkSubmit, args: sparkSubmitArgs({ script, pyFiles, conf, args: argv }), pythonPath: [] };
+    return { shell: job.Command?.Name === 'pythonshell', script, pyFiles, argv: scriptArgv(args), buckets: [...buckets] };
   }
 
-  private runProcess(options: {
-    entry: RunEntry;
-    command: { file: string; args: string[]; pythonPath: string[] };
-    runDir: string;
-    env: Record<string, string>;
-  }): Promise<{ state: JobRunState; error?: string }> {
-    const { entry, command, runDir } = options;
+  /**
+   * The run's process: a pythonshell script under Python; a glueetl script in a pre-warmed Spark process
+   * of the job when one is ready with the run's very files, else in a new spark-submit (a cold start).
+   */
+  private launch(options: { run: JobRun; prepared: PreparedRun; runDir: string; mount: S3Mount; env: Record<string, string> }): ChildProcess {
+    const { run, prepared, runDir, mount, env } = options;
+    const spawnRun = (file: string, args: string[], extraEnv: Record<string, string>) => spawn(file, args, {
+      cwd: runDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...extraEnv, ...env },
+    });
+    if (prepared.shell) {
+      return spawnRun(this.options.python, [prepared.script, ...prepared.argv], { PYTHONPATH: prepared.pyFiles.join(':') });
+    }
+    const pooled = this.pool?.take(run.JobName, artifactDigest([prepared.script, ...prepared.pyFiles]), {
+      script: prepared.script, pyFiles: prepared.pyFiles, argv: prepared.argv, env, cwd: runDir,
+      buckets: Object.fromEntries(prepared.buckets.map((bucket) => [bucket, join(mount.dir, bucket)])),
+    });
+    if (pooled) {
+      this.options.log?.(`glue run ${run.Id} of ${run.JobName} runs in the pre-warmed Spark process ${pooled.pid}`);
+      return pooled;
+    }
+    if (this.pool) this.options.log?.(`glue run ${run.Id} of ${run.JobName} starts cold: no pre-warmed Spark process is ready`);
+    const conf = s3MountConf({ buckets: prepared.buckets, mountDir: mount.dir });
+    return spawnRun(this.options.sparkSubmit, sparkSubmitArgs({ script: prepared.script, pyFiles: prepared.pyFiles, conf, args: prepared.argv }), this.sparkEnv());
+  }
+
+  /** Environment of every Spark process, cold or pre-warmed, before the run's own. */
+  private sparkEnv(): Record<string, string> {
+    return { PYSPARK_PYTHON: this.options.python, PYSPARK_DRIVER_PYTHON: this.options.python, PYTHONPATH: '' };
+  }
+
+  private async runProcess(options: { entry: RunEntry; prepared: PreparedRun; runDir: string; mount: S3Mount; access: RunAccess }): Promise<{ state: JobRunState; error?: string }> {
+    const { entry, runDir, mount } = options;
     const { run } = entry;
     mkdirSync(runDir, { recursive: true });
     const log = createWriteStream(join(runDir, 'output.log'));
-    const child = spawn(command.file, command.args, {
-      cwd: runDir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ...options.env,
-        PYSPARK_PYTHON: this.options.python,
-        PYSPARK_DRIVER_PYTHON: this.options.python,
-        PYTHONPATH: command.pythonPath.join(':'),
-      },
-    });
+    const { env } = options.access;
+    // From here to the output handlers, one synchronous stretch: a pre-warmed process's output is never lost.
+    const child = this.launch({ run, prepared: options.prepared, runDir, mount, env });
     const errors = new ScriptErrorScanner();
-    child.stdout.pipe(log, { end: false });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      log.write(chunk);
-      errors.push(chunk);
-    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream]!.setEncoding('utf8');
+      child[stream]!.on('data', (chunk: string) => {
+        log.write(chunk);
+        errors.push(chunk, stream);
+      });
+    }
     let reason: JobRunState | undefined;
     const kill = (why: JobRunState) => {
       reason ??= why;
@@ -307,29 +380,44 @@ export class GlueRunner {
     entry.kill = () => kill('STOPPED');
     const timer = setTimeout(() => kill('TIMEOUT'), run.Timeout * (this.options.minuteMs ?? 60_000));
     return new Promise((resolve) => {
-      child.on('close', (code) => {
+      const ended = (code: number | null, signal: NodeJS.Signals | null) => {
         clearTimeout(timer);
         log.end();
-        if (reason === 'TIMEOUT') resolve({ state: 'TIMEOUT', error: `Job run timed out after ${run.Timeout} minutes` });
-        else if (reason === 'STOPPED') resolve({ state: 'STOPPED' });
+        if (reason === 'TIMEOUT') resolve({ state: 'TIMEOUT', error: `Job run exceeded its timeout of ${run.Timeout} minutes and was stopped: raise Timeout on the job or the run if it needs longer` });
+        else if (reason === 'STOPPED') resolve({ state: 'STOPPED', error: entry.stopCause });
         else if (code === 0) resolve({ state: 'SUCCEEDED' });
-        else resolve({ state: 'FAILED', error: errors.message(code) });
-      });
+        else resolve({ state: 'FAILED', error: errors.message({ code, signal }, (text) => mount.userPaths(text)) });
+      };
+      child.once('close', ended);
     });
   }
 
-  private async publishStateChange(run: JobRun): Promise<void> {
+  private async publishStateChange(entry: RunEntry): Promise<void> {
+    const { run } = entry;
     if (!this.options.events) return;
     const severity = run.JobRunState === 'SUCCEEDED' || run.JobRunState === 'STOPPED' ? 'INFO' : 'ERROR';
-    const message = run.ErrorMessage ?? (run.JobRunState === 'SUCCEEDED' ? 'Job run succeeded' : `Job run ${run.JobRunState.toLowerCase()}`);
+    const message = run.ErrorMessage ?? stateChangeMessages[run.JobRunState] ?? `Job run ${run.JobRunState.toLowerCase()}`;
     try {
       await this.options.events.publish({
         source: 'aws.glue',
         'detail-type': 'Glue Job State Change',
         detail: { jobName: run.JobName, severity, state: run.JobRunState, jobRunId: run.Id, message },
       });
+      entry.announced = true;
+      this.store.save({ run, announced: true });
     } catch (error) {
       this.options.log?.(`could not publish the state change of glue run ${run.Id}: ${error}`);
     }
   }
+}
+
+/** The ErrorMessage of a run whose process was lost with the emulator: what happened, and how to run the file again. */
+function interruptedMessage(run: JobRun): string {
+  return `The run was interrupted: the emulator stopped (it was killed or crashed) while the run was ${run.JobRunState}, `
+    + `so its Spark process was stopped and its outputs were discarded. ${rerunHint(run)}`;
+}
+
+function rerunHint(run: JobRun): string {
+  const input = run.Arguments['--input_uri'];
+  return input ? `Run the file again with \`npm run reprocess -- ${input}\`.` : 'Start the run again.';
 }

@@ -23,10 +23,10 @@ export function s3MountConf(options: { buckets: string[]; mountDir: string }): s
 }
 
 /** The command line of a glueetl run: spark-submit in local mode with the job's Python files. */
-export function sparkSubmitArgs(options: { script: string; pyFiles: string[]; conf: string[]; args: string[] }): string[] {
+export function sparkSubmitArgs(options: { script: string; pyFiles: string[]; conf: string[]; args: string[]; name?: string }): string[] {
   return [
     '--master', 'local[2]',
-    '--name', basename(options.script),
+    '--name', options.name ?? basename(options.script),
     '--conf', 'spark.ui.enabled=false',
     ...options.conf.flatMap((setting) => ['--conf', setting]),
     ...(options.pyFiles.length > 0 ? ['--py-files', options.pyFiles.join(',')] : []),

@@ -1,6 +1,7 @@
 import { createReadStream, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { keyPathProblem } from '../../contract/s3-uri.js';
 
 type Snapshot = Map<string, string>;
 
@@ -8,14 +9,53 @@ export class S3AccessError extends Error {
   override readonly name = 'S3AccessError';
 }
 
+export class UnmountableObjectError extends Error {
+  override readonly name = 'UnmountableObjectError';
+}
+
+/** Bucket names as S3 allows them (legacy ones included): a single path segment that is a name. */
+const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /** A local folder standing in for S3 during a run: <dir>/<bucket>/<key>. */
 export class S3Mount {
   private before: Snapshot = new Map();
+  readonly dir: string;
 
-  constructor(private readonly s3: S3Client, readonly dir: string) {}
+  constructor(private readonly s3: S3Client, dir: string) {
+    this.dir = resolve(dir);
+  }
 
-  /** Downloads one object to its mounted path; returns false when it does not exist. */
-  async download(bucket: string, key: string, target = join(this.dir, bucket, key)): Promise<boolean> {
+  /**
+   * The local path of s3://bucket/key (a prefix when `prefix`). Refuses a key with an empty, `.` or `..`
+   * segment, which would alias another key or resolve outside the mount, and anything else that resolves
+   * outside it: keys are data, and anyone who can upload chooses them.
+   */
+  path(bucket: string, key: string, options: { prefix?: boolean } = {}): string {
+    const uri = `s3://${bucket}/${key}`;
+    const problem = BUCKET_NAME.test(bucket) ? keyPathProblem(key, options) : `a bucket name that is not one (${JSON.stringify(bucket)})`;
+    if (problem) {
+      throw new UnmountableObjectError(
+        `${uri} cannot be mounted for the Glue run: it has ${problem}, which Spark would read as another object `
+        + '(and a local path would leave the mount); copy the object to a key without empty, "." or ".." segments',
+      );
+    }
+    const target = resolve(this.dir, bucket, ...key.split('/'));
+    const inside = relative(this.dir, target);
+    if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
+      throw new UnmountableObjectError(`${uri} resolves to ${target}, outside the run's S3 mount ${this.dir}; the run is refused`);
+    }
+    return target;
+  }
+
+  /** `text` with local paths under the mount written as the s3:// URIs they stand for: what the job named. */
+  userPaths(text: string): string {
+    return [`file://${this.dir}/`, `file:${this.dir}/`, `${this.dir}/`].reduce((result, local) => result.replaceAll(local, 's3://'), text);
+  }
+
+  /** Downloads one object to its mounted path, or to `target`; returns false when it does not exist. */
+  async download(bucket: string, key: string, target?: string): Promise<boolean> {
+    const mounted = this.path(bucket, key);
+    target ??= mounted;
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       mkdirSync(dirname(target), { recursive: true });
@@ -35,29 +75,34 @@ export class S3Mount {
   }
 
   /**
-   * Uploads every file the run created or changed, leaving out Hadoop's bookkeeping files; returns the keys.
-   * Each file, and the folder it is written into, is first looked at as an S3 connector does before it writes
-   * there (Spark checks its output folder, Hadoop's create() the file), with the same credentials, so the run
+   * Uploads every file the run created or changed, leaving out Hadoop's bookkeeping files, a few at a
+   * time (a partitioned write makes hundreds of small files); returns the keys, in file order. Each file,
+   * and the folder it is written into, is first looked at as an S3 connector does before it writes there
+   * (Spark checks its output folder, Hadoop's create() the file), with the same credentials, so the run
    * needs the permissions those requests need on AWS. The bucket's top-level areas are not looked at: the
    * stack creates them as folder markers, and the connector does not walk up to them when it creates a file.
    */
-  async uploadChanges(): Promise<string[]> {
+  async uploadChanges(concurrency = 8): Promise<string[]> {
+    const changed = [...this.files()].filter(([path, signature]) => this.before.get(path) !== signature).map(([path]) => path);
     const uploaded: string[] = [];
     const probedFolders = new Set<string>();
-    for (const [path, signature] of this.files()) {
-      if (this.before.get(path) === signature) continue;
-      const [bucket, ...parts] = relative(this.dir, path).split(sep);
-      const key = parts.join('/');
-      const folder = parts.slice(0, -1).join('/');
-      if (folder.includes('/') && !probedFolders.has(`${bucket}/${folder}`)) {
-        probedFolders.add(`${bucket}/${folder}`);
-        await this.probe(bucket!, folder);
+    let next = 0;
+    const worker = async () => {
+      for (let index = next++; index < changed.length; index = next++) {
+        const path = changed[index]!;
+        const [bucket, ...parts] = relative(this.dir, path).split(sep);
+        const key = parts.join('/');
+        const folder = parts.slice(0, -1).join('/');
+        if (folder.includes('/') && !probedFolders.has(`${bucket}/${folder}`)) {
+          probedFolders.add(`${bucket}/${folder}`);
+          await this.probe(bucket!, folder);
+        }
+        await this.probe(bucket!, key);
+        await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: statSync(path).size }));
+        uploaded[index] = `s3://${bucket}/${key}`;
       }
-      await this.probe(bucket!, key);
-      const size = statSync(path).size;
-      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size }));
-      uploaded.push(`s3://${bucket}/${key}`);
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, changed.length) }, worker));
     return uploaded;
   }
 

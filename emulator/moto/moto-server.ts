@@ -6,6 +6,11 @@ import { assertPortFree, spawnLogged, waitUntilReady } from '../process/managed-
 /** moto's server with the patches of moto_patches/: what dev:up and every test run. */
 const launcher = join(dirname(fileURLToPath(import.meta.url)), 'moto_server.py');
 
+/** What the command line of the moto server on `port` contains: how a pid file's process is told from a reused pid. */
+export function motoCommandFragments(port: number): string[] {
+  return [launcher, `-p ${port}`];
+}
+
 export interface MotoOptions {
   port: number;
   logFile: string;

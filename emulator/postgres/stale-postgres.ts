@@ -1,16 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive, stopPid } from '../process/managed-process.js';
-
-/** The command line of a process, or undefined when it is gone. */
-function commandOf(pid: number): string | undefined {
-  try {
-    return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { isOurProcess, stopPid } from '../process/managed-process.js';
 
 /**
  * Stops a Postgres server still running on this data directory, and returns its pid.
@@ -24,7 +14,7 @@ export async function stopStalePostgres(dataDir: string, timeoutMs = 10_000): Pr
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !commandOf(pid)?.includes(dataDir)) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !isOurProcess(pid, [dataDir])) return undefined;
   // SIGINT is Postgres's fast shutdown; SIGKILL only when it does not end in time.
   await stopPid(pid, { signal: 'SIGINT', graceMs: timeoutMs });
   return pid;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -154,4 +154,41 @@ export async function stopPid(pid: number, options: { signal: NodeJS.Signals; gr
   while (isAlive(pid) && Date.now() < deadline) await pause();
   if (isAlive(pid)) send('SIGKILL');
   while (isAlive(pid)) await pause();
+}
+
+export interface ProcessInfo {
+  pid: number;
+  /** The process group: a process spawned `detached` leads its own, shared by its children. */
+  pgid: number;
+  /** Resident memory, in bytes. */
+  rssBytes: number;
+  command: string;
+}
+
+/** Every process of the machine with its group, memory and full command line (`ps`, the same on Linux and macOS). */
+export function listProcesses(): ProcessInfo[] {
+  const output = execFileSync('ps', ['-axo', 'pid=,pgid=,rss=,command='], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return output.split('\n').flatMap((line) => {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s(.*)$/.exec(line);
+    return match ? [{ pid: Number(match[1]), pgid: Number(match[2]), rssBytes: Number(match[3]) * 1024, command: match[4]!.trim() }] : [];
+  });
+}
+
+/** The command line of a process, or undefined when it is gone. */
+export function commandLine(pid: number): string | undefined {
+  try {
+    return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `pid` is alive and still the process we started, told by every fragment of its command line:
+ * a pid alone may have been reused by an unrelated process since it was written down.
+ */
+export function isOurProcess(pid: number | undefined, fragments: string[]): pid is number {
+  if (!isAlive(pid)) return false;
+  const command = commandLine(pid);
+  return command !== undefined && fragments.every((fragment) => command.includes(fragment));
 }

@@ -34,6 +34,17 @@ class SourceUnavailableError(Exception):
     """The object version the run was started for cannot be read."""
 
 
+class InputNotFoundError(SourceUnavailableError):
+    """The run's input object (or version) does not exist: the run fails with a one-line cause and a failed manifest."""
+
+    def __init__(self, uri: str, version: str | None = None):
+        which = f"version {version} of {uri}" if version else uri
+        super().__init__(
+            f"the input {which} does not exist: it was deleted or renamed after the upload,"
+            " or --input_uri names another object"
+        )
+
+
 def staged_name(input_uri: str) -> str:
     """The name of the run's copy: `source` and the input's extension, when it is a plain one."""
     suffix = PurePosixPath(input_uri).suffix
@@ -44,6 +55,8 @@ def fetch_source(input_uri: str, *, version: str | None, target: str, files: Had
     """Copies the input (the given version on S3) to the local file `target` and describes what was copied."""
     if input_uri.startswith("s3://"):
         return download_object(input_uri, version=version, target=target, s3=s3)
+    if not files.exists(input_uri):
+        raise InputNotFoundError(input_uri)
     files.copy_to_local(input_uri, target)
     return files.status(input_uri)
 
@@ -61,6 +74,8 @@ def download_object(uri: str, *, version: str | None, target: str, s3=None) -> O
     try:
         response = client.get_object(Bucket=bucket, Key=key, **condition)
     except ClientError as error:
+        if error.response.get("Error", {}).get("Code", "") in ("NoSuchVersion", "NoSuchKey", "404"):
+            raise InputNotFoundError(uri, None if condition.get("IfMatch") else version) from error
         raise SourceUnavailableError(_unavailable_message(uri, version, error)) from error
     with open(target, "wb") as file:
         shutil.copyfileobj(response["Body"], file, CHUNK_BYTES)
@@ -75,10 +90,5 @@ def _unavailable_message(uri: str, version: str | None, error: ClientError) -> s
             f"{uri} no longer holds the upload this run was started for (ETag {version}): the key was overwritten"
             " on an unversioned bucket, and the newer upload has a run of its own. Enable versioning on the"
             " bucket so that every upload is cleaned, or upload the earlier file again."
-        )
-    if code in ("NoSuchVersion", "NoSuchKey", "404"):
-        which = f"version {version} of {uri}" if version else uri
-        return (
-            f"{which} does not exist (deleted since the upload?): nothing to clean; upload the file again to clean it"
         )
     return f"cannot read {uri}" + (f" (version {version})" if version else "") + f": {error}"

@@ -5,13 +5,13 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from py4j.protocol import Py4JJavaError
 
 from conftest import RUN_DATE
 from manifests import run_job_checked
 from outputs import clean_rows, rejected_rows
 from sales_cleaning.contract import CLEAN_FILE_COLUMNS, REJECTED_FILE_COLUMNS
 from sales_cleaning.job_config import JobConfig
+from sales_cleaning.source import InputNotFoundError
 
 HEADER = "order_id,order_date,customer_id,product_id,quantity,unit_price"
 
@@ -40,14 +40,17 @@ def test_a_binary_file_named_csv_is_not_text(run_csv):
     assert (manifest["status"], manifest["reason"]) == ("rejected_file", "not_text")
 
 
-def test_a_missing_input_file_fails_the_run_with_a_manifest(spark, tmp_path):
-    config = JobConfig(
-        input_uri=str(tmp_path / "absent.csv"), output_uri=str(tmp_path / "out"), run_id="r1", run_date=RUN_DATE
-    )
-    with pytest.raises(Py4JJavaError, match="FileNotFoundException"):
+def test_a_missing_input_file_fails_the_run_with_a_one_line_cause_and_a_manifest(spark, tmp_path):
+    uri = str(tmp_path / "absent.csv")
+    config = JobConfig(input_uri=uri, output_uri=str(tmp_path / "out"), run_id="r1", run_date=RUN_DATE)
+    with pytest.raises(InputNotFoundError, match=f"^the input {uri} does not exist: "):
         run_job_checked(spark, config)
     manifest = json.loads((tmp_path / "out" / "manifests" / "r1.json").read_text())
-    assert manifest["status"] == "failed" and "absent.csv" in manifest["error"]
+    assert manifest["status"] == "failed"
+    assert (
+        manifest["error"].startswith(f"InputNotFoundError: the input {uri} does not exist")
+        and "\n" not in manifest["error"]
+    )
 
 
 def test_bom_crlf_and_quoted_line_breaks_keep_exact_line_numbers_and_values(run_csv):

@@ -86,6 +86,21 @@ function mergeCleanRows(options: { runId: string; manifestUri: string; roleArn: 
   ];
 }
 
+/**
+ * A load replaces every earlier load of the same source object version (`npm run reprocess` runs a file
+ * again under a new run id): that version's rows leave sales, and the rejected rows of its other runs
+ * leave sales_rejected, before this run's arrive. So a file version's rows are in the warehouse once,
+ * as its latest load cleaned them, even where that cleaning now rejects a line it once kept.
+ */
+function replaceLoadsOfSameVersion(options: { runId: string; sourceUri: string; sourceVersion: string | null }): string[] {
+  const version = options.sourceVersion === null ? 'source_version IS NULL' : `source_version = ${sqlString(options.sourceVersion)}`;
+  const sameVersion = `source_uri = ${sqlString(options.sourceUri)} AND ${version} AND run_id <> ${sqlString(options.runId)}`;
+  return [
+    `DELETE FROM sales WHERE ${sameVersion} AND NOT ${runIsAudited(options.runId)}`,
+    `DELETE FROM sales_rejected WHERE run_id IN (SELECT run_id FROM load_audit WHERE ${sameVersion}) AND NOT ${runIsAudited(options.runId)}`,
+  ];
+}
+
 function appendRejectedRows(options: { runId: string; manifestUri: string; roleArn: string }): string[] {
   const columns = REJECTED_COLUMNS.join(', ');
   return [
@@ -117,8 +132,8 @@ function insertAudit(row: AuditRow): string {
 }
 
 /**
- * One transaction that loads a succeeded run: clean rows merged into sales, rejected rows appended to
- * sales_rejected, the audit row last. Outputs the run did not produce are left out (COPY fails on an
+ * One transaction that loads a succeeded run: the rows of earlier loads of the same source version out,
+ * clean rows merged into sales, rejected rows appended to sales_rejected, the audit row last. Outputs the run did not produce are left out (COPY fails on an
  * empty manifest).
  */
 export function loadRunStatements(options: { manifest: RunManifest; jobRunId: string; copyRoleArn: string }): string[] {
@@ -129,6 +144,7 @@ export function loadRunStatements(options: { manifest: RunManifest; jobRunId: st
   }
   return [
     ...lockAndClearUnsettledAudit(runId),
+    ...replaceLoadsOfSameVersion({ runId, sourceUri: manifest.source.uri, sourceVersion: manifest.source.version }),
     ...(manifest.outputs.clean.length > 0
       ? mergeCleanRows({ runId, manifestUri: manifest.copy_manifests.clean, roleArn: options.copyRoleArn })
       : []),

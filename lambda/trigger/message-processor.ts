@@ -4,6 +4,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { isRetryLaterError, jobRunRequest } from './glue-job-run.js';
 import type { JobStarter } from './idempotent-job-starter.js';
 import { deriveRunId } from '../../contract/run-id.js';
+import { keyPathProblem } from '../../contract/s3-uri.js';
 import { isRawObject, parseS3Notification, type RawObjectFilter } from './s3-notification.js';
 import type { SourceProfileFinder } from './source-profile.js';
 
@@ -15,7 +16,7 @@ export interface TriggerSettings {
 
 /**
  * Handles one SQS message: starts one Glue run per raw object it announces. Anything that is not a raw
- * object is logged and dropped; a failed start throws, which reports this message (and only this one)
+ * object, or whose key has an empty, `.` or `..` segment, is logged and dropped; a failed start throws, which reports this message (and only this one)
  * as a batch item failure so SQS delivers it again.
  */
 export function messageProcessor(options: { startJob: JobStarter; findSourceProfile: SourceProfileFinder; logger: Logger; settings: TriggerSettings }) {
@@ -33,6 +34,14 @@ export function messageProcessor(options: { startJob: JobStarter; findSourceProf
       const uri = `s3://${object.bucket}/${object.key}`;
       if (!isRawObject(object.key, settings.filter)) {
         logger.info('ignored an object outside the raw prefix and suffix', { object: uri, ...settings.filter, outcome: 'ignored' });
+        continue;
+      }
+      const problem = keyPathProblem(object.key);
+      if (problem) {
+        // Spark would normalise the key and clean another object than the one announced; S3 keeps such keys, so this is data, not an error.
+        logger.warn('ignored an object whose key has a segment Spark cannot read as written', {
+          object: uri, problem: `the key has ${problem}`, action: 'copy the object to a key without empty, "." or ".." segments', outcome: 'ignored',
+        });
         continue;
       }
       const runId = deriveRunId(object);

@@ -6,11 +6,12 @@
 
 CREATE USER sales_loader PASSWORD DISABLE;
 
--- sales: the staging table's shape, the newest-wins delete and the MERGE (update and insert).
-GRANT SELECT, INSERT, UPDATE ON sales TO sales_loader;
+-- sales: the staging table's shape, the MERGE (update and insert), and the delete of an earlier load of
+-- the same source object version that a reprocess replaces.
+GRANT SELECT, INSERT, UPDATE, DELETE ON sales TO sales_loader;
 
--- sales_rejected: the staging table's shape and the appended rows.
-GRANT SELECT, INSERT ON sales_rejected TO sales_loader;
+-- sales_rejected: the staging table's shape, the appended rows, and those of a load a reprocess replaces.
+GRANT SELECT, INSERT, DELETE ON sales_rejected TO sales_loader;
 
 -- load_audit: the status lookup, LOCK, the unsettled row a success replaces, and the audit row.
 GRANT SELECT, INSERT, DELETE ON load_audit TO sales_loader;

@@ -63,7 +63,8 @@ describe.skipIf(!pipeline)('uploads that are not a plain new file', { concurrent
     await pipeline!.s3.send(new DeleteObjectCommand({ Bucket: pipeline!.bucket, Key: 'raw/edge/vanishing.csv', VersionId: object.version }));
     const audit = await loaded(pipeline!, object.runId);
     expect(audit.status).toBe('failed');
-    expect(audit.error).toBeTruthy();
+    expect(audit.error).toBe(`InputNotFoundError: the input version ${object.version} of s3://${pipeline!.bucket}/raw/edge/vanishing.csv does not exist: `
+      + 'it was deleted or renamed after the upload, or --input_uri names another object');
     expect(await count(`SELECT COUNT(*) FROM sales WHERE run_id = '${object.runId}'`)).toBe(0);
     expect(await count(`SELECT COUNT(*) FROM sales_rejected WHERE run_id = '${object.runId}'`)).toBe(0);
   });

@@ -15,7 +15,7 @@ import { failOrSkip } from '../prerequisites.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The local stage the end-to-end files share, or null when a prerequisite is missing off CI. */
-    stage: (LocalEndpoints & { stateDir: string }) | null;
+    stage: (LocalEndpoints & { stateDir: string; devConfig: DevEnvConfig }) | null;
   }
 }
 
@@ -62,7 +62,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const endpoints = await startLocalStage(config, { log: (line) => console.log(`e2e setup: ${line}`) });
     console.log(`e2e setup: local stage ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${endpoints.gatewayUrl}`);
-    project.provide('stage', { ...endpoints, stateDir });
+    project.provide('stage', { ...endpoints, stateDir, devConfig: config });
   } catch (error) {
     await down(config);
     if (postgresUrl && warehouseDatabase) await dropDatabase(postgresUrl, warehouseDatabase);

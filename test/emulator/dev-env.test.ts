@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { down, status, up, type DevEnvConfig } from '../../emulator/dev-env/dev-env.js';
 import { healthPath } from '../../emulator/gateway/gateway-server.js';
 import { PortInUseError } from '../../emulator/process/managed-process.js';
+import { devPaths } from '../../stage/dev-paths.js';
 import { venvDir, venvPython } from '../../stage/python-env.js';
 import { waitFor } from '../deadline.js';
 import { freePort } from './emulator-harness.js';
@@ -91,6 +92,23 @@ describe('dev environment', () => {
       await expect(attempt).rejects.toThrow(`port ${config.ports.gateway}`);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('leaves alone an unrelated process that reuses a pid its pid files name', async () => {
+    const config = await privateConfig();
+    const paths = devPaths(config.stateDir);
+    // Detached, like the components, so that a signal to its process group would reach it too.
+    const stranger = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+    try {
+      mkdirSync(paths.pids, { recursive: true });
+      for (const component of ['moto', 'emulator']) writeFileSync(paths.pidFile(component), String(stranger.pid));
+      expect((await status(config)).map((component) => component.pid)).toEqual([undefined, undefined]);
+      await down(config);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(alive(stranger.pid!)).toBe(true);
+    } finally {
+      stranger.kill('SIGKILL');
     }
   });
 });

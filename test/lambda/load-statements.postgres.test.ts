@@ -26,7 +26,9 @@ function rejectedRow(runId: string, sourceLine: number, reasons: string): Fixtur
 }
 
 /** A succeeded run: its manifest, with the rows its COPY manifests point at registered in the warehouse. */
-function succeededRun(warehouse: WarehouseOnPostgres, options: { runId: string; modifiedAt: string; clean: FixtureRow[]; rejected?: FixtureRow[] }): RunManifest {
+function succeededRun(warehouse: WarehouseOnPostgres, options: {
+  runId: string; modifiedAt: string; clean: FixtureRow[]; rejected?: FixtureRow[]; source?: { uri: string; version: string };
+}): RunManifest {
   const { runId } = options;
   const rejected = options.rejected ?? [];
   const copyManifests = {
@@ -39,7 +41,7 @@ function succeededRun(warehouse: WarehouseOnPostgres, options: { runId: string; 
   return succeededManifest({
     runId,
     overrides: {
-      source: { uri: `s3://sales-data/raw/${runId}.csv`, version: `v-${runId}`, size: 5000, modified_at: options.modifiedAt },
+      source: { uri: `s3://sales-data/raw/${runId}.csv`, version: `v-${runId}`, ...options.source, size: 5000, modified_at: options.modifiedAt },
       started_at: '2024-03-05T10:01:00.000Z',
       ended_at: '2024-03-05T10:02:30.500Z',
       counts: {
@@ -162,6 +164,47 @@ describe('loader SQL on Postgres', () => {
     for (const table of ['sales', 'sales_rejected', 'load_audit']) {
       expect(await warehouse.rows(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 1 }]);
     }
+  });
+
+  it('lets a reprocess of the same object version replace its earlier load, rows and rejected rows, and nothing else', async () => {
+    const file = { uri: 's3://sales-data/raw/march.csv', version: 'v1' };
+    const ofFile = (runId: string, overrides: FixtureRow = {}) => cleanRow(runId, { source_uri: file.uri, source_version: file.version, ...overrides });
+    const rejectedOfFile = (runId: string, line: number, reasons: string) => ({ ...rejectedRow(runId, line, reasons), source_uri: file.uri });
+    await load(warehouse, succeededRun(warehouse, {
+      runId: 'march-first', modifiedAt: '2024-03-05 10:00:00', source: file,
+      clean: [ofFile('march-first'), ofFile('march-first', { line_id: '2', line_key: '2', source_line: 3 })],
+      rejected: [rejectedOfFile('march-first', 4, 'invalid_date')],
+    }));
+    // Another version of the same key, and another file: a reprocess of v1 leaves both alone.
+    const older = { uri: file.uri, version: 'v0' };
+    await load(warehouse, succeededRun(warehouse, {
+      runId: 'march-v0', modifiedAt: '2024-03-01 10:00:00', source: older,
+      clean: [cleanRow('march-v0', { order_id: 'O-0', source_uri: older.uri, source_version: older.version })],
+      rejected: [{ ...rejectedRow('march-v0', 9, 'invalid_price'), source_uri: older.uri }],
+    }));
+    await load(warehouse, succeededRun(warehouse, { runId: 'april', modifiedAt: '2024-04-01 10:00:00', clean: [cleanRow('april', { order_id: 'O-4' })] }));
+
+    // The reprocess cleans v1 anew: line 1 changed, line 2 now rejected.
+    await load(warehouse, succeededRun(warehouse, {
+      runId: 'march-again', modifiedAt: '2024-03-05 10:00:00', source: file,
+      clean: [ofFile('march-again', { quantity: 3 })],
+      rejected: [rejectedOfFile('march-again', 3, 'invalid_quantity'), rejectedOfFile('march-again', 4, 'invalid_date')],
+    }));
+
+    expect(await warehouse.rows('SELECT order_id, line_key, quantity, run_id FROM sales ORDER BY order_id, line_key')).toEqual([
+      { order_id: 'O-0', line_key: '1', quantity: 2, run_id: 'march-v0' },
+      { order_id: 'O-1', line_key: '1', quantity: 3, run_id: 'march-again' },
+      { order_id: 'O-4', line_key: '1', quantity: 2, run_id: 'april' },
+    ]);
+    expect(await warehouse.rows('SELECT run_id, source_line, reasons FROM sales_rejected ORDER BY run_id, source_line')).toEqual([
+      { run_id: 'march-again', source_line: '3', reasons: 'invalid_quantity' },
+      { run_id: 'march-again', source_line: '4', reasons: 'invalid_date' },
+      { run_id: 'march-v0', source_line: '9', reasons: 'invalid_price' },
+    ]);
+    expect(await warehouse.rows('SELECT run_id, status FROM load_audit ORDER BY run_id')).toEqual([
+      { run_id: 'april', status: 'loaded' }, { run_id: 'march-again', status: 'loaded' },
+      { run_id: 'march-first', status: 'loaded' }, { run_id: 'march-v0', status: 'loaded' },
+    ]);
   });
 
   it('loads every line of an order with many lines', async () => {

@@ -55,3 +55,27 @@ describe('trigger logs', () => {
     expect(logs[0]).toMatchObject({ level: 'WARN', outcome: 'retry_later', error: expect.objectContaining({ name: 'ConcurrentRunsExceededException' }) });
   });
 });
+
+describe('trigger and keys that are not paths', () => {
+  const neverStart = async () => { throw new Error('must not start a run'); };
+
+  it.each([
+    ['raw/../../../tmp/x.csv', '".." segment'],
+    ['raw/./x.csv', '"." segment'],
+    ['raw//x.csv', 'empty segment'],
+  ])('skip %s with a warning that says why, and start no run', async (key, problem) => {
+    const logs = await logsOf(s3CreatedBody({ key, versionId: 'v1' }), neverStart);
+    expect(logs).toEqual([expect.objectContaining({ level: 'WARN', object: `s3://sales-data/${key}`, problem: expect.stringContaining(problem), outcome: 'ignored' })]);
+  });
+
+  it('skip a key whose "/" arrive percent-encoded in the notification', async () => {
+    const body = s3CreatedBody({ key: 'raw/placeholder.csv' }).replace('raw/placeholder.csv', 'raw/..%2F..%2F..%2Ftmp%2Fx.csv');
+    const logs = await logsOf(body, neverStart);
+    expect(logs).toEqual([expect.objectContaining({ object: 's3://sales-data/raw/../../../tmp/x.csv', outcome: 'ignored' })]);
+  });
+
+  it('start a run for a key that only spells "..%2F" (a literal percent sign, one segment)', async () => {
+    const logs = await logsOf(s3CreatedBody({ key: 'raw/..%2F..%2Fx.csv', versionId: 'v1' }), async () => ({ jobRunId: 'jr_1', startedByMessageId: 'm1' }));
+    expect(logs).toEqual([expect.objectContaining({ object: 's3://sales-data/raw/..%2F..%2Fx.csv', outcome: 'started' })]);
+  });
+});
