@@ -1,3 +1,4 @@
+import { countrySpellings } from './country-spellings.js';
 import { formatUnits } from './money.js';
 import { referenceData } from './reference-data.js';
 import type { SeededRandom } from './seeded-random.js';
@@ -125,12 +126,12 @@ export function renderCategory(random: SeededRandom, category: string): string {
 
 /** The accepted spellings of each country, built once rather than per rendering. */
 const countryForms = new Map(
-  referenceData.countries.map((country) => [country.alpha2, [country.alpha2.toLowerCase(), country.alpha3, country.name, country.name.replaceAll(' ', '  '), ...country.aliases]]),
+  countrySpellings.map((country) => [country.alpha2, [country.alpha2.toLowerCase(), country.alpha3, country.name, country.name.replaceAll(' ', '  '), ...country.aliases]]),
 );
 
 export function renderCountry(random: SeededRandom, alpha2: string): string {
   const forms = countryForms.get(alpha2);
-  if (!forms) throw new Error(`country code ${alpha2} of the generator's customer pool is not in reference_data.json: add it there or drop it from the pool`);
+  if (!forms) throw new Error(`country code ${alpha2} of the generator's customer pool is not in generator/country-spellings.json: add it there or drop it from the pool`);
   const form = randomCase(random, random.pick(forms));
   return random.chance(0.3) ? pad(random, form) : form;
 }

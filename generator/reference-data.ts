@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The reference values the Glue job uses (glue/sales_cleaning/reference_data.json): one source for both. */
+/** The reference values the Glue job uses (glue/sales_cleaning/reference_data.json): one source for both. Countries: country-spellings.ts. */
 export interface ReferenceData {
   null_tokens: string[];
   categories: string[];
   payment_methods: Record<string, string[]>;
   sales_channels: Record<string, string[]>;
-  countries: { alpha2: string; alpha3: string; name: string; aliases: string[] }[];
 }
 
 const referencePath = fileURLToPath(new URL('../glue/sales_cleaning/reference_data.json', import.meta.url));
