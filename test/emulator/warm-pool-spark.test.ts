@@ -1,7 +1,6 @@
 import { CreateJobCommand, DeleteJobCommand, GetJobRunCommand, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { gluePoolStatus } from '../../emulator/dev-env/dev-env.js';
 import { generateSales } from '../../generator/generate-sales.js';
 import { allowEverything, createRole, startHarness, type Harness } from './emulator-harness.js';
 import { waitFor } from '../deadline.js';
+import { pythonZip } from './python-zip.js';
 
 // Spark on two shared cores: generous limits, never timings.
 const SPARK_MS = 15 * 60_000;
@@ -42,14 +42,6 @@ const viewScript = [
   'spark.createDataFrame([(lines,)], "lines long").coalesce(1).write.mode("overwrite").json(args["--output_uri"] + "view/" + args["--JOB_RUN_ID"])',
   '',
 ].join('\n');
-
-function pythonZip(modules: Record<string, string>): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'sdp-pyzip-'));
-  execFileSync('python3', ['-c', 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w")\nfor n,t in json.loads(sys.argv[2]).items(): z.writestr(n,t)\nz.close()', join(dir, 'm.zip'), JSON.stringify(modules)]);
-  const zip = readFileSync(join(dir, 'm.zip'));
-  rmSync(dir, { recursive: true, force: true });
-  return zip;
-}
 
 function readyProcess(jobName: string) {
   return waitFor(`a ready pre-warmed process of ${jobName}`, async () => gluePoolStatus(harness.stateDir)

@@ -1,7 +1,6 @@
 import { CreateJobCommand, GetJobRunCommand, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gluePoolSize, gluePoolStatus, InvalidPoolSizeError } from '../../emulator/dev-env/dev-env.js';
 import { allowEverything, createRole, startHarness, type Harness } from './emulator-harness.js';
 import { waitFor } from '../deadline.js';
+import { pythonZip } from './python-zip.js';
 
 /** spark-submit without Spark: runs scripts, and plays the pre-warmed process around them (test/fixtures/glue-runner). */
 const fakeSparkSubmit = fileURLToPath(new URL('../fixtures/glue-runner/fake-spark-submit', import.meta.url));
@@ -26,15 +26,6 @@ const viewScript = [
   '    "aws": sorted((name, value) for name, value in os.environ.items() if name.startswith("AWS_")), "pid": os.getpid()}), flush=True)',
   '',
 ].join('\n');
-
-/** A zip of Python modules, as --extra-py-files ships them. */
-function pythonZip(modules: Record<string, string>): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'sdp-pyzip-'));
-  execFileSync('python3', ['-c', 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w")\nfor n,t in json.loads(sys.argv[2]).items(): z.writestr(n,t)\nz.close()', join(dir, 'm.zip'), JSON.stringify(modules)]);
-  const zip = readFileSync(join(dir, 'm.zip'));
-  rmSync(dir, { recursive: true, force: true });
-  return zip;
-}
 
 interface Pool {
   harness: Harness;
