@@ -497,3 +497,13 @@ def test_a_profile_on_s3_is_read_through_the_s3_api(spark, tmp_path, monkeypatch
         missing, _ = run_with_profile(spark, tmp_path, SHOP_FILE.encode(), "s3://data/config/sources/none.json", s3=s3)
     assert (manifest["status"], manifest["source_profile"]["digest"]) == ("succeeded", profile_digest(body))
     assert missing["reason"] == "profile_not_found:none"
+
+
+def test_the_job_takes_the_profile_as_an_optional_argument():
+    from clean_sales import job_config, parse_arguments
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    base = ["--input_uri", "s3://data/raw/shop/a.csv", "--output_uri", "s3://data"]
+    given = job_config(parse_arguments([*base, "--source_profile_uri", "s3://data/config/sources/shop.json"]), now)
+    assert given.source_profile_uri == "s3://data/config/sources/shop.json"
+    assert job_config(parse_arguments(base), now).source_profile_uri is None
