@@ -19,7 +19,7 @@ from sales_cleaning.pipeline import run_job
 from sales_cleaning.session import apply_job_settings
 
 REQUIRED = ["input_uri", "output_uri"]
-OPTIONAL = ["run_id", "source_version", "run_date"]
+OPTIONAL = ["run_id", "source_version", "run_date", "source_profile_uri"]
 
 try:
     from awsglue.context import GlueContext
@@ -56,6 +56,7 @@ def job_config(arguments: dict[str, str], now: dt.datetime) -> JobConfig:
         run_id=arguments.get("run_id") or f"{now:%Y%m%dT%H%M%SZ}-{digest}",
         run_date=run_date,
         source_version=version,
+        source_profile_uri=arguments.get("source_profile_uri") or None,
     )
 
 

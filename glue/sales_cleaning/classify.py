@@ -9,19 +9,23 @@ from pyspark.sql import functions as F
 
 from . import records as rec
 from .clean import clean_fields
-from .duplicates import classify_duplicates
+from .duplicates import classify_duplicates, number_product_occurrences
 from .header import HeaderMapping
+from .profile import CONTRACT_FORMAT, SourceProfile
 
 
-def classify(records: DataFrame, mapping: HeaderMapping, run_date: dt.date) -> DataFrame:
+def classify(
+    records: DataFrame, mapping: HeaderMapping, run_date: dt.date, profile: SourceProfile = CONTRACT_FORMAT
+) -> DataFrame:
     """Every data record (header excluded) with its clean columns, `reasons` and `outcome`:
     `clean`, `rejected`, `duplicate_dropped` or `blank` (a blank line, not a record)."""
-    split = rec.split_fields(records)
+    split = rec.split_fields(records, profile.delimiter)
     well_formed = F.col("well_formed") & (F.size("fields") == mapping.field_count)
     cleaned = clean_fields(
         split.withColumn("well_formed", well_formed).withColumn("fields", F.when(well_formed, F.col("fields"))),
         mapping,
         run_date,
+        profile,
     )
     validated = cleaned.drop("fields").withColumn(
         "reasons",
@@ -32,6 +36,8 @@ def classify(records: DataFrame, mapping: HeaderMapping, run_date: dt.date) -> D
         .otherwise(F.col("reasons")),
     )
     eligible = ~F.col("is_blank") & (F.size("reasons") == 0)
+    if mapping.numbers_product_occurrences:
+        validated = number_product_occurrences(validated, eligible)
     resolved = classify_duplicates(validated, eligible)
     duplicate = F.col("duplicate")
     return resolved.withColumns(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from . import values
 from .contract import CLEAN_COLUMNS, COLUMN, ID_WIDTHS, INPUT_COLUMNS, REQUIRED_COLUMNS, TEXT_WIDTHS
 from .header import HeaderMapping
+from .profile import CONTRACT_FORMAT, SourceProfile
 from .validation import ParsedRow, rejection_reasons
 
 ID_COLUMNS = list(ID_WIDTHS)
@@ -65,17 +66,45 @@ def _decimal(value: Column, column: str) -> Column:
     return F.round(value, COLUMN[column].scale).cast(COLUMN[column].spark_type)
 
 
-def clean_fields(records: DataFrame, mapping: HeaderMapping, run_date: dt.date) -> DataFrame:
-    """Adds the clean columns, `reasons` and the quality flags to records with `fields` (null when malformed)."""
-    raw = records.select("*", *[_raw_value(mapping, column).alias(f"_raw_{column}") for column in INPUT_COLUMNS])
+def fill_order_level(raw: DataFrame, columns: tuple[str, ...]) -> DataFrame:
+    """A null raw value of an order-level column takes the first non-null one among the lines of its order
+    (same trimmed order id) in file order. Lines without an order id are left as they are."""
+    if not columns:
+        return raw
+    order_id = values.trim(_raw("order_id"))
+    order = (
+        Window.partitionBy(order_id)
+        .orderBy("source_line")
+        .rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+    )
+    return raw.withColumns(
+        {
+            f"_raw_{column}": F.when(
+                order_id.isNotNull(), F.coalesce(_raw(column), F.first(_raw(column), ignorenulls=True).over(order))
+            ).otherwise(_raw(column))
+            for column in columns
+        }
+    )
+
+
+def clean_fields(
+    records: DataFrame, mapping: HeaderMapping, run_date: dt.date, profile: SourceProfile = CONTRACT_FORMAT
+) -> DataFrame:
+    """Adds the clean columns, `reasons` and the quality flags to records with `fields` (null when malformed),
+    reading numbers and dates as the profile's format says."""
+    raw = fill_order_level(
+        records.select("*", *[_raw_value(mapping, column).alias(f"_raw_{column}") for column in INPUT_COLUMNS]),
+        profile.order_level,
+    )
+    separator = profile.decimal_separator
     parsed = raw.select(
         "*",
         *[values.trim(_raw(column)).alias(f"_parsed_{column}") for column in ID_COLUMNS],
-        values.parse_date(_raw("order_date")).alias("_parsed_order_date"),
-        values.parse_quantity(_raw("quantity")).alias("_parsed_quantity"),
-        values.parse_price(_raw("unit_price")).alias("_parsed_unit_price"),
+        values.parse_date(_raw("order_date"), profile.date_formats).alias("_parsed_order_date"),
+        values.parse_quantity(_raw("quantity"), separator).alias("_parsed_quantity"),
+        values.parse_price(_raw("unit_price"), separator).alias("_parsed_unit_price"),
         F.when(_raw("discount").isNull(), F.lit(0).cast(values.EXACT))
-        .otherwise(values.parse_discount(_raw("discount")))
+        .otherwise(values.parse_discount(_raw("discount"), separator))
         .alias("_parsed_discount"),
         *[parse(_raw(column)).alias(f"_parsed_{column}") for column, parse in {**TEXT_PARSERS, **LOOKUPS}.items()],
     )

@@ -34,3 +34,27 @@ def classify_duplicates(rows: DataFrame, eligible: Column) -> DataFrame:
         )
         .drop("_last_of_key", "_last_identical")
     )
+
+
+def number_product_occurrences(rows: DataFrame, eligible: Column) -> DataFrame:
+    """line_key `product_occurrence` (docs/data-contract.md, Source profiles): on the `eligible` rows, the
+    n-th occurrence (n ≥ 2) of a product within its order gets line_key `<product_id>#<n>`; the first
+    keeps the product id.
+
+    Occurrences are counted in file order after rule 1 (identical rows collapse to the last copy), so
+    every copy of one row gets the number of the copy that survives, and rule 1 still drops the others.
+    """
+    identical = Window.partitionBy(*[column for column in CLEAN_COLUMNS if column != "line_key"])
+    eligible_line = F.when(eligible, F.col("source_line"))
+    same_product = Window.partitionBy(eligible, "order_id", "product_id").orderBy("_last_identical")
+    occurrence = F.dense_rank().over(same_product)
+    return (
+        rows.withColumn("_last_identical", F.max(eligible_line).over(identical))
+        .withColumn(
+            "line_key",
+            F.when(eligible & (occurrence > 1), F.concat_ws("#", "product_id", occurrence.cast("string"))).otherwise(
+                F.col("line_key")
+            ),
+        )
+        .drop("_last_identical")
+    )

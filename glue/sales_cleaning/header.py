@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .contract import ALIASES, INPUT_COLUMNS, LINE_KEY_FROM, REQUIRED_COLUMNS
 from .manifest import FileRejectedError
+from .profile import CONTRACT_FORMAT, SourceProfile
 from .records import first_record, split_header
 from .values import WHITESPACE
 
@@ -18,11 +19,13 @@ def normalise_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class HeaderMapping:
-    """Which field index holds each contract column, and what was left over."""
+    """Which field index holds each contract column (one field may feed several), what was left over,
+    and the line key rule (a profile's `line_key`; None for the contract's own rule)."""
 
     positions: dict[str, int]
     field_count: int
     ignored_columns: list[str] = field(default_factory=list)
+    line_key: str | None = None
 
     @property
     def missing_required(self) -> list[str]:
@@ -34,8 +37,15 @@ class HeaderMapping:
 
     @property
     def line_key_source(self) -> str:
-        """The column line_key takes its value from: the first of the contract's `line_key_from` the file has."""
+        """The column line_key takes its value from: the profile's rule, else the first of the contract's
+        `line_key_from` the file has."""
+        if self.line_key is not None:
+            return "line_id" if self.line_key == "line_id" else "product_id"
         return next(column for column in LINE_KEY_FROM if column in self.positions)
+
+    @property
+    def numbers_product_occurrences(self) -> bool:
+        return self.line_key == "product_occurrence"
 
 
 def map_header(names: list[str]) -> HeaderMapping:
@@ -51,8 +61,35 @@ def map_header(names: list[str]) -> HeaderMapping:
     return HeaderMapping(positions=positions, field_count=len(names), ignored_columns=ignored)
 
 
-def read_header(head: bytes) -> HeaderMapping:
-    """Checks the file's opening bytes and maps its header, or raises FileRejectedError."""
+def _header_key(name: str) -> str:
+    return name.strip(WHITESPACE).lower()
+
+
+def map_profile_header(names: list[str], profile: SourceProfile) -> HeaderMapping:
+    """The header mapped by a profile's `columns` (headers matched trimmed, case-insensitively; the first
+    of equal headers wins). A mapped header the file lacks rejects the file: the first one in the
+    contract's column order, as the profile writes it."""
+    assert profile.columns is not None
+    index_of: dict[str, int] = {}
+    for index, name in enumerate(names):
+        index_of.setdefault(_header_key(name), index)
+    positions: dict[str, int] = {}
+    for column in INPUT_COLUMNS:
+        header = profile.columns.get(column)
+        if header is None:
+            continue
+        if _header_key(header) not in index_of:
+            raise FileRejectedError(f"profile_column_not_found:{header}")
+        positions[column] = index_of[_header_key(header)]
+    used = set(positions.values())
+    ignored = [name for index, name in enumerate(names) if index not in used]
+    return HeaderMapping(
+        positions=positions, field_count=len(names), ignored_columns=ignored, line_key=profile.line_key
+    )
+
+
+def read_header(head: bytes, profile: SourceProfile = CONTRACT_FORMAT) -> HeaderMapping:
+    """Checks the file's opening bytes (as UTF-8) and maps its header, or raises FileRejectedError."""
     if not head:
         raise FileRejectedError("empty_file")
     if b"\x00" in head:
@@ -61,10 +98,17 @@ def read_header(head: bytes) -> HeaderMapping:
     header_text = first_record(text)
     if header_text.strip() == "":
         raise FileRejectedError("empty_file")
-    names = split_header(header_text)
+    names = split_header(header_text, profile.delimiter)
     if names is None:
         raise FileRejectedError("malformed_header")
+    if profile.columns is not None:
+        return map_profile_header(names, profile)
     mapping = map_header(names)
     if mapping.missing_required:
         raise FileRejectedError("missing_required_columns:" + ",".join(mapping.missing_required))
+    if profile.line_key is not None:
+        mapping = HeaderMapping(mapping.positions, mapping.field_count, mapping.ignored_columns, profile.line_key)
+        if mapping.line_key_source not in mapping.positions:
+            # A profile's line_key "line_id" without columns: the file must have the contract's line id column.
+            raise FileRejectedError(f"missing_required_columns:{mapping.line_key_source}")
     return mapping

@@ -18,11 +18,13 @@ ERROR_LENGTH = 2000
 
 
 class FileRejectedError(Exception):
-    """The file as a whole cannot be processed; `reason` goes into the manifest."""
+    """The file as a whole cannot be processed; `reason` goes into the manifest, with `detail` when
+    the reason alone cannot say what is wrong."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
+    def __init__(self, reason: str, detail: str | None = None):
+        super().__init__(reason + (f": {detail}" if detail else ""))
         self.reason = reason
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ def _outcome_fields(outcome: ProcessedFile | BaseException) -> dict:
         return {
             "status": "rejected_file",
             "reason": outcome.reason,
+            **({"detail": outcome.detail[:ERROR_LENGTH]} if outcome.detail else {}),
             "counts": None,
             "outputs": {"clean": [], "rejected": []},
         }
@@ -94,9 +97,11 @@ def build_manifest(
     started_at: dt.datetime,
     ended_at: dt.datetime,
     outcome: ProcessedFile | BaseException,
+    source_profile: dict | None = None,
 ) -> dict:
     """The run manifest: `succeeded` with a ProcessedFile, `rejected_file` with a FileRejectedError,
-    `failed` with any other error. `source` is None when the input could not even be looked at."""
+    `failed` with any other error. `source` is None when the input could not even be looked at;
+    `source_profile` ({name, digest}) is set on every run that was given a profile."""
     return {
         "run_id": config.run_id,
         "source": {
@@ -107,6 +112,7 @@ def build_manifest(
         },
         "started_at": iso_time(started_at),
         "run_date": config.run_date.isoformat(),
+        **({"source_profile": source_profile} if source_profile else {}),
         **_outcome_fields(outcome),
         "ended_at": iso_time(ended_at),
     }

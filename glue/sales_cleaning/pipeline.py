@@ -20,12 +20,14 @@ from . import records as rec
 from . import run_outputs
 from .classify import classify
 from .contract import REASONS_SEPARATOR
+from .decoding import decode_input
 from .header import HeaderMapping, read_header
 from .io import HadoopFiles, ObjectStatus
 from .job_config import JobConfig
 from .lineage import Lineage, with_lineage
 from .manifest import FileRejectedError, ProcessedFile, build_manifest, manifest_text, redshift_copy_manifest
-from .source import fetch_source, staged_name
+from .profile import CONTRACT_FORMAT, SourceProfile, parse_profile, profile_digest
+from .source import fetch_source, profile_name, read_profile_bytes, staged_name
 
 SNIFF_BYTES = 64 * 1024
 SAMPLE_REJECTIONS = 20
@@ -52,19 +54,45 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
     staged_uri = _join(config.output_uri, "tmp", config.run_id, staged_name(config.input_uri))
     started_at = _now()
     source: ObjectStatus | None = None
+    # {name, digest} of the profile the run was given, in the manifest whatever the outcome.
+    profile_record = (
+        {"name": profile_name(config.source_profile_uri), "digest": None} if config.source_profile_uri else None
+    )
     try:
         with tempfile.TemporaryDirectory(prefix="clean_sales-") as scratch:
             local = os.path.join(scratch, "source")
             source = fetch_source(config.input_uri, version=config.source_version, target=local, files=files, s3=s3)
-            files.write_from_local(staged_uri, local)
-        log(f"input copied for this run: {config.input_uri} (version {config.source_version}) → {staged_uri}")
-        mapping = read_header(files.read_head(staged_uri, SNIFF_BYTES))
-        outcome: ProcessedFile | FileRejectedError = _process(spark, files, config, mapping, source, log, staged_uri)
+            profile = CONTRACT_FORMAT
+            if config.source_profile_uri:
+                profile_bytes = read_profile_bytes(config.source_profile_uri, s3=s3)
+                profile_record["digest"] = profile_digest(profile_bytes)
+                profile = parse_profile(profile_bytes, profile_record["name"])
+                log(f"source profile {profile.name} ({profile_record['digest']}): {config.source_profile_uri}")
+            text, compressed = decode_input(
+                local, os.path.join(scratch, "text"), profile.encoding if config.source_profile_uri else None
+            )
+            files.write_from_local(staged_uri, text)
+        log(
+            f"input copied for this run: {config.input_uri} (version {config.source_version}"
+            + (", gzip" if compressed else "")
+            + f") → {staged_uri}"
+        )
+        mapping = read_header(files.read_head(staged_uri, SNIFF_BYTES), profile)
+        outcome: ProcessedFile | FileRejectedError = _process(
+            spark, files, config, mapping, profile, source, log, staged_uri
+        )
     except FileRejectedError as rejection:
         log(f"file rejected: {rejection.reason}")
         outcome = rejection
     except Exception as error:
-        failed = build_manifest(config=config, source=source, started_at=started_at, ended_at=_now(), outcome=error)
+        failed = build_manifest(
+            config=config,
+            source=source,
+            started_at=started_at,
+            ended_at=_now(),
+            outcome=error,
+            source_profile=profile_record,
+        )
         files.write_text(manifest_uri, manifest_text(failed))
         raise
     finally:
@@ -73,7 +101,14 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
         except Exception as error:
             # A copy left behind only costs storage until tmp/ expires.
             log(f"could not delete {staging_uri}: {error}")
-    manifest = build_manifest(config=config, source=source, started_at=started_at, ended_at=_now(), outcome=outcome)
+    manifest = build_manifest(
+        config=config,
+        source=source,
+        started_at=started_at,
+        ended_at=_now(),
+        outcome=outcome,
+        source_profile=profile_record,
+    )
     files.write_text(manifest_uri, manifest_text(manifest))
     log(f"manifest written: {manifest_uri}")
     return manifest
@@ -84,6 +119,7 @@ def _process(
     files: HadoopFiles,
     config: JobConfig,
     mapping: HeaderMapping,
+    profile: SourceProfile,
     source: ObjectStatus,
     log,
     staged_uri: str,
@@ -101,7 +137,7 @@ def _process(
         source_modified_at=source.modified_at,
         run_id=config.run_id,
     )
-    classified = with_lineage(classify(records, mapping, config.run_date), lineage).persist(
+    classified = with_lineage(classify(records, mapping, config.run_date, profile), lineage).persist(
         StorageLevel.MEMORY_AND_DISK
     )
 

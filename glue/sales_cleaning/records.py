@@ -24,16 +24,27 @@ MAX_RECORD_LINES = 100
 MAX_RECORD_BYTES = 1024 * 1024
 """UTF-8 bytes one record may hold, its line breaks (`\\n`) included."""
 
-# One RFC 4180 field: quoted (with "" escapes, line breaks allowed) or unquoted (no quote, comma, line break).
-# Possessive quantifiers keep the Java regex linear on hostile input; `\z`, not `$`, which would also match
-# before a final line terminator and accept `a,"b"<CR>` as two fields.
-FIELD = r'(?:"(?:[^"]|"")*+"|[^",\n]*+)'
-WELL_FORMED_RECORD = rf"^{FIELD}(?:,{FIELD})*+\z"
-# Matched against "," + record, so every match consumes its comma: a leading empty field is not skipped
-# the way a zero-length match at the start would be.
-FIELD_AFTER_COMMA = r',("(?:[^"]|"")*+"|[^",\n]*+)'
+# One RFC 4180 field: quoted (with "" escapes, line breaks allowed) or unquoted (no quote, delimiter, line
+# break). Possessive quantifiers keep the Java regex linear on hostile input; `\z`, not `$`, which would also
+# match before a final line terminator and accept `a,"b"<CR>` as two fields. Every pattern takes the
+# delimiter (`,` `;` `\t` `|`), escaped.
 
-_PY_FIELD_AFTER_COMMA = re.compile(r',("(?:[^"]|"")*"|[^",\n]*)')
+
+def _field(delimiter: str, possessive: bool = True) -> str:
+    plus = "+" if possessive else ""
+    return rf'(?:"(?:[^"]|"")*{plus}"|[^"{re.escape(delimiter)}\n]*{plus})'
+
+
+def well_formed_record(delimiter: str = ",") -> str:
+    field = _field(delimiter)
+    return rf"^{field}(?:{re.escape(delimiter)}{field})*+\z"
+
+
+def field_after_delimiter(delimiter: str = ",") -> str:
+    """Matched against delimiter + record, so every match consumes its delimiter: a leading empty field
+    is not skipped the way a zero-length match at the start would be."""
+    escaped = re.escape(delimiter)
+    return rf'{escaped}("(?:[^"]|"")*+"|[^"{escaped}\n]*+)'
 
 
 def quote_count(value: Column) -> Column:
@@ -169,9 +180,11 @@ def assemble_records(numbered: DataFrame, spans: DataFrame) -> DataFrame:
     return one_line.unionByName(several_lines).withColumn("is_blank", F.col("record").rlike(r"^\s*+\z"))
 
 
-def split_fields(records: DataFrame) -> DataFrame:
+def split_fields(records: DataFrame, delimiter: str = ",") -> DataFrame:
     """Adds `well_formed` (strict RFC 4180 shape, within MAX_RECORD_BYTES) and `fields` (unquoted values)."""
-    raw_fields = F.regexp_extract_all(F.concat(F.lit(","), F.col("record")), F.lit(FIELD_AFTER_COMMA), 1)
+    raw_fields = F.regexp_extract_all(
+        F.concat(F.lit(delimiter), F.col("record")), F.lit(field_after_delimiter(delimiter)), 1
+    )
     unquoted = F.transform(
         raw_fields,
         lambda field: F.when(
@@ -179,16 +192,17 @@ def split_fields(records: DataFrame) -> DataFrame:
             F.regexp_replace(field.substr(F.lit(2), F.length(field) - 2), '""', '"'),
         ).otherwise(field),
     )
-    well_formed = (F.octet_length("record") <= MAX_RECORD_BYTES) & F.col("record").rlike(WELL_FORMED_RECORD)
+    well_formed = (F.octet_length("record") <= MAX_RECORD_BYTES) & F.col("record").rlike(well_formed_record(delimiter))
     return records.withColumn("well_formed", well_formed).withColumn("fields", F.when(well_formed, unquoted))
 
 
-def split_header(text: str) -> list[str] | None:
+def split_header(text: str, delimiter: str = ",") -> list[str] | None:
     """Fields of a header line (driver side); None when it is not a well-formed record."""
-    if not re.fullmatch(r'(?:"(?:[^"]|"")*"|[^",\n]*)(?:,(?:"(?:[^"]|"")*"|[^",\n]*))*', text):
+    field, escaped = _field(delimiter, possessive=False), re.escape(delimiter)
+    if not re.fullmatch(rf"{field}(?:{escaped}{field})*", text):
         return None
     values = []
-    for match in _PY_FIELD_AFTER_COMMA.finditer("," + text):
+    for match in re.finditer(rf'{escaped}("(?:[^"]|"")*"|[^"{escaped}\n]*)', delimiter + text):
         value = match.group(1)
         values.append(value[1:-1].replace('""', '"') if value.startswith('"') else value)
     return values

@@ -21,6 +21,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from .io import HadoopFiles, ObjectStatus
+from .manifest import FileRejectedError
 
 # An S3 ETag as event notifications carry it: an MD5 in hex, or `<hex>-<parts>` for a multipart upload.
 # S3's version ids are never hex alone (moto's are UUIDs), so a version argument of this form is an ETag.
@@ -46,9 +47,34 @@ class InputNotFoundError(SourceUnavailableError):
 
 
 def staged_name(input_uri: str) -> str:
-    """The name of the run's copy: `source` and the input's extension, when it is a plain one."""
-    suffix = PurePosixPath(input_uri).suffix
+    """The name of the run's copy: `source` and the input's extension, when it is a plain one. The copy is
+    never `.gz`: the job decompresses gzip itself (decoding.py), so Hadoop must not try again."""
+    suffix = PurePosixPath(input_uri.removesuffix(".gz")).suffix
     return "source" + (suffix if PLAIN_SUFFIX.fullmatch(suffix) else "")
+
+
+def profile_name(profile_uri: str) -> str:
+    """A profile's name: its file name without `.json` (`config/sources/classic-cars.json` → `classic-cars`)."""
+    return PurePosixPath(profile_uri).name.removesuffix(".json")
+
+
+def read_profile_bytes(profile_uri: str, s3=None) -> bytes:
+    """The bytes of a source profile, from S3 or a local path; `profile_not_found:<name>` when there is none."""
+    missing = FileRejectedError(f"profile_not_found:{profile_name(profile_uri)}")
+    if profile_uri.startswith("s3://"):
+        client = s3 or boto3.client("s3")
+        bucket, _, key = profile_uri.removeprefix("s3://").partition("/")
+        try:
+            return client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code", "") in ("NoSuchKey", "404", "NoSuchBucket"):
+                raise missing from error
+            raise
+    try:
+        with open(profile_uri.removeprefix("file://"), "rb") as file:
+            return file.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        raise missing from error
 
 
 def fetch_source(input_uri: str, *, version: str | None, target: str, files: HadoopFiles, s3=None) -> ObjectStatus:

@@ -39,9 +39,13 @@ def _time_of_day() -> str:
     return r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
 
 
-def parse_date(value: Column) -> Column:
-    """Every accepted date form, read as the calendar date written (no time-zone shift)."""
+def parse_date(value: Column, date_formats: tuple[str, ...] | None = None) -> Column:
+    """Every accepted date form, read as the calendar date written (no time-zone shift); or, given a
+    profile's `date_formats`, the first of those Spark patterns that reads the value."""
     text = trim(value)
+    if date_formats is not None:
+        # Without a time zone: a time part and an offset are read and dropped, the calendar date written stays.
+        return F.coalesce(*[F.to_date(F.to_timestamp_ntz(text, F.lit(pattern))) for pattern in date_formats])
     return (
         F.when(text.rlike(r"^\d{4}-\d{2}-\d{2}\z"), F.to_date(text, "yyyy-MM-dd"))
         .when(
@@ -82,26 +86,47 @@ def exact_number(number: Column, decimals: int = 18) -> Column:
     return F.when(F.length(number) <= decimals + 1, number.cast(EXACT)).otherwise(nudged)
 
 
-def parse_quantity(value: Column) -> Column:
-    """Whole number (`3`, `3.0`, ` 3 `, `+3`) as an exact decimal; null when it is not one."""
+def _number(decimal_separator: str) -> str:
+    """A plain decimal literal's pattern with the given decimal separator."""
+    return rf"[+-]?\d++(\{decimal_separator}\d++)?"
+
+
+def _with_point(number: Column, decimal_separator: str) -> Column:
+    """A literal written with a decimal comma (and no thousands separators), as one with a decimal point."""
+    if decimal_separator == ".":
+        return number
+    return F.translate(number, ",", ".")
+
+
+def parse_quantity(value: Column, decimal_separator: str = ".") -> Column:
+    """Whole number (`3`, `3.0`, ` 3 `, `+3`; `3,0` with a decimal comma) as an exact decimal; null when it
+    is not one."""
     text = trim(value)
-    return F.when(text.rlike(r"^[+-]?\d++(\.0++)?\z"), exact_number(F.regexp_replace(text, r"\.0++\z", "")))
+    fraction = rf"\{decimal_separator}0++"
+    return F.when(text.rlike(rf"^[+-]?\d++({fraction})?\z"), exact_number(F.regexp_replace(text, rf"{fraction}\z", "")))
 
 
-def parse_price(value: Column) -> Column:
-    """`19.99`, `$19.99`, `US$ 19.99`, `USD 19.99`, `1,299.00`, `-5.00` as an exact decimal; null otherwise."""
+def parse_price(value: Column, decimal_separator: str = ".") -> Column:
+    """`19.99`, `$19.99`, `US$ 19.99`, `USD 19.99`, `1,299.00`, `-5.00` as an exact decimal; null otherwise.
+    With a decimal comma: `19,99`, `1.299,00`."""
     number = F.regexp_replace(trim(value), r"(?i)^(US\$|USD|\$) ?", "")
-    well_formed = number.rlike(r"^-?\d{1,3}(,\d{3})++(\.\d++)?\z") | number.rlike(r"^-?\d++(\.\d++)?\z")
-    return F.when(well_formed, exact_number(F.regexp_replace(number, ",", "")))
+    point, thousands = rf"\{decimal_separator}", r"\." if decimal_separator == "," else ","
+    well_formed = number.rlike(rf"^-?\d{{1,3}}({thousands}\d{{3}})++({point}\d++)?\z") | number.rlike(
+        rf"^-?\d++({point}\d++)?\z"
+    )
+    return F.when(well_formed, exact_number(_with_point(F.regexp_replace(number, thousands, ""), decimal_separator)))
 
 
-def parse_discount(value: Column) -> Column:
-    """`0.15` or `15%` / `15 %` as an exact fraction; null when it is not a number."""
+def parse_discount(value: Column, decimal_separator: str = ".") -> Column:
+    """`0.15` or `15%` / `15 %` as an exact fraction (`0,15`, `12,5%` with a decimal comma); null when it is
+    not a number."""
     text = trim(value)
-    percent = F.regexp_extract(text, r"^([+-]?\d++(\.\d++)?) ?%\z", 1)
+    percent = _with_point(F.regexp_extract(text, rf"^({_number(decimal_separator)}) ?%\z", 1), decimal_separator)
     # Percentages keep two decimals fewer, so dividing by 100 stays exact in 18 decimals.
     as_fraction = (exact_number(percent, decimals=16) / F.lit(100).cast("decimal(3,0)")).cast(EXACT)
-    return F.when(percent != "", as_fraction).when(text.rlike(r"^[+-]?\d++(\.\d++)?\z"), exact_number(text))
+    return F.when(percent != "", as_fraction).when(
+        text.rlike(rf"^{_number(decimal_separator)}\z"), exact_number(_with_point(text, decimal_separator))
+    )
 
 
 def parse_email(value: Column) -> Column:
