@@ -33,8 +33,9 @@ export async function upload(pipeline: PipelineHandle, file: string, key: string
   return uploadFile(pipeline.s3, { file, bucket: pipeline.bucket, key });
 }
 
-/** Waits until the loader audited the run, logging its phases so a slow CI run shows where it is. */
-export function loaded(pipeline: PipelineHandle, runId: string, timeoutMs = 10 * 60_000): Promise<AuditRecord> {
+/** Waits until the loader audited the run, logging its phases so a slow CI run shows where it is; the default
+ * stays under the tier's 15-minute test timeout, since concurrent tests queue their runs behind each other. */
+export function loaded(pipeline: PipelineHandle, runId: string, timeoutMs = 14 * 60_000): Promise<AuditRecord> {
   const log = (progress: RunProgress) => console.log(`  ${runId} ${describeProgress(progress)}`);
   return followRun({ glue: pipeline.glue, warehouse: pipeline.warehouse, jobName: pipeline.jobName, runId, timeoutMs, onProgress: log });
 }
