@@ -76,7 +76,7 @@ export async function applyLocalTerraform(options: {
       return record.outputs;
     }
   }
-  options.log?.(`terraform: applying stage local${options.freshControlPlane ? ' on an empty control plane (about 2 minutes the first time)' : ''}`);
+  options.log?.(`terraform: applying stage local${options.freshControlPlane ? ' on an empty control plane (a minute or two the first time, most of it the AWS provider waiting)' : ''}`);
   writeLocalProviderOverride({ endpoint: options.endpoint });
   const started = Date.now();
   const apply = await runTerraform({ args: ['apply', '-auto-approve', '-input=false', '-no-color', `-state=${stateFile}`], stage: 'local', stdio: 'pipe', announce: false });
