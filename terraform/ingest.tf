@@ -1,5 +1,9 @@
 locals {
   trigger_function_name = "${local.name_prefix}-trigger"
+  ingest_queue_name     = "${local.name_prefix}-ingest"
+  # The queue's ARN from its name (SQS ARNs are arn:<partition>:sqs:<region>:<account>:<name>), so that its
+  # policy can name it and be set when the queue is created, see aws_sqs_queue.ingest.
+  ingest_queue_arn = "arn:${local.partition}:sqs:${var.region}:${local.account_id}:${local.ingest_queue_name}"
 }
 
 # No redrive allow policy on the dead-letter queue: moto neither stores nor returns it, so the
@@ -11,30 +15,44 @@ resource "aws_sqs_queue" "ingest_dlq" {
   kms_master_key_id         = aws_kms_key.data.arn
 }
 
+# The queue, its policy and its redrive policy are set in an order that keeps the provider's propagation
+# waits off each other's path: after creating a queue or changing its attributes the AWS provider reads
+# them back until they matched six times in a row, 5 s apart (about 25 s whatever the service answers).
+# The policy goes in with the queue (a separate aws_sqs_queue_policy would add one more such wait before
+# the bucket notification), and the redrive policy is its own resource, so the queue and its dead-letter
+# queue are created side by side instead of one after the other.
 resource "aws_sqs_queue" "ingest" {
-  name = "${local.name_prefix}-ingest"
+  name = local.ingest_queue_name
   # AWS's guidance for an SQS event source: six times the function's timeout plus the batching window,
   # so a batch that waited in the window and then retried stays invisible until it is done.
   visibility_timeout_seconds = 6 * var.trigger_timeout_seconds + var.ingest_batching_window_seconds
   message_retention_seconds  = 345600 # 4 days
   kms_master_key_id          = aws_kms_key.data.arn
+  policy                     = data.aws_iam_policy_document.ingest_queue.json
+}
 
+resource "aws_sqs_queue_redrive_policy" "ingest" {
+  queue_url = aws_sqs_queue.ingest.id
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.ingest_dlq.arn
     maxReceiveCount     = var.ingest_max_receive_count
   })
 }
 
-resource "aws_sqs_queue_policy" "ingest" {
-  queue_url = aws_sqs_queue.ingest.id
-  policy    = data.aws_iam_policy_document.ingest_queue.json
+# The policy used to be a separate aws_sqs_queue_policy. Forget that resource without deleting it: deleting
+# it would clear the policy that the queue now sets itself.
+removed {
+  from = aws_sqs_queue_policy.ingest
+  lifecycle {
+    destroy = false
+  }
 }
 
 data "aws_iam_policy_document" "ingest_queue" {
   statement {
     sid       = "DataBucketSendsObjectCreatedEvents"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.ingest.arn]
+    resources = [local.ingest_queue_arn]
     principals {
       type        = "Service"
       identifiers = ["s3.amazonaws.com"]
@@ -123,6 +141,9 @@ resource "aws_lambda_function" "trigger" {
 }
 
 resource "aws_lambda_event_source_mapping" "ingest" {
+  # The trigger receives from the queue only once a message that keeps failing has a dead-letter queue to go to.
+  depends_on = [aws_sqs_queue_redrive_policy.ingest]
+
   event_source_arn                   = aws_sqs_queue.ingest.arn
   function_name                      = aws_lambda_function.trigger.arn
   batch_size                         = var.ingest_batch_size

@@ -137,8 +137,8 @@ resource "aws_s3_bucket_notification" "data" {
     }
   }
 
-  # S3 test-sends a message when the notification is saved: the queue must already allow it.
-  depends_on = [aws_sqs_queue_policy.ingest]
+  # S3 test-sends a message when the notification is saved: the queue must already allow it, which it
+  # does from its creation (its policy is set with it, see ingest.tf).
 }
 
 # Adding sources/<name>.json and applying is all a new source needs: one object per profile.

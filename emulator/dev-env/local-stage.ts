@@ -4,7 +4,7 @@ import { awsClientConfig } from '../../stage/aws-target.js';
 import { down, up, wipe, type DevEnvConfig } from './dev-env.js';
 import { devPaths } from '../../stage/dev-paths.js';
 import { writeEndpoints, type LocalEndpoints } from '../../stage/endpoints-file.js';
-import { applyLocalTerraform } from './local-terraform.js';
+import { applyLocalTerraform, buildArtifacts } from './local-terraform.js';
 import { iamEnforced, iamOffWarning } from '../iam/iam-mode.js';
 
 /**
@@ -19,10 +19,13 @@ export async function startLocalStage(config: DevEnvConfig, options: { fresh?: b
     wipe(config);
   }
   const paths = devPaths(config.stateDir);
+  // The build needs neither moto nor the emulator: it runs while they start.
+  const built = buildArtifacts();
+  built.catch(() => undefined); // awaited by the apply; a failing start of the emulator must not leave it unhandled
   const { gatewayUrl, freshControlPlane } = await up(config);
   log(`emulator: ${gatewayUrl}${freshControlPlane ? ' (control plane started empty)' : ''}`);
   log((config.iam ?? iamEnforced()) ? `IAM: enforced on the calls of Lambda functions and Glue runs (denials in ${paths.logs}/iam.log)` : iamOffWarning);
-  const outputs = await applyLocalTerraform({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log });
+  const outputs = await applyLocalTerraform({ endpoint: gatewayUrl, freshControlPlane, stateDir: paths.terraform, logFile: paths.logFile('terraform'), log, built });
   const endpoints: LocalEndpoints = { gatewayUrl, region: config.region, outputs };
   writeEndpoints(paths.endpoints, endpoints);
   const { applied } = await migrateWarehouse({

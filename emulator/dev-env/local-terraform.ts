@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,11 +12,21 @@ export class LocalTerraformApplyError extends Error {
 
 /**
  * Builds the Lambda zips and the Glue artifacts with the project's own build (a few seconds), so the
- * stage always runs the code of the working tree.
+ * stage always runs the code of the working tree. Asynchronous, so that dev:up starts moto and the
+ * emulator while it runs.
  */
-function buildArtifacts(): void {
-  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, encoding: 'utf8' });
-  if (build.status !== 0) throw new LocalTerraformApplyError(`\`npm run build\` failed, so the local stage has no Lambda or Glue artifacts to deploy:\n${build.stderr || build.stdout}`);
+export function buildArtifacts(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const build = spawn('npm', ['run', '--silent', 'build'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    build.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    build.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    build.on('error', (error) => reject(new LocalTerraformApplyError(`\`npm run build\` could not start: ${error.message}`)));
+    build.on('close', (status) => {
+      if (status === 0) resolve();
+      else reject(new LocalTerraformApplyError(`\`npm run build\` failed, so the local stage has no Lambda or Glue artifacts to deploy:\n${output}`));
+    });
+  });
 }
 
 /** Everything an apply of stage local depends on: the module, the stage's variables, the source profiles it uploads and the built artifacts. */
@@ -46,8 +56,12 @@ interface AppliedRecord {
  * that exists any more and is dropped first; while it keeps running and nothing changed since the last
  * apply, the apply is skipped, which makes a restart take seconds.
  */
-export async function applyLocalTerraform(options: { endpoint: string; freshControlPlane: boolean; stateDir: string; logFile: string; log?: (line: string) => void }): Promise<StackOutputs> {
-  buildArtifacts();
+export async function applyLocalTerraform(options: {
+  endpoint: string; freshControlPlane: boolean; stateDir: string; logFile: string; log?: (line: string) => void;
+  /** A build started earlier (see buildArtifacts); without it the apply builds first. */
+  built?: Promise<void>;
+}): Promise<StackOutputs> {
+  await (options.built ?? buildArtifacts());
   const stateFile = join(options.stateDir, 'local.tfstate');
   const recordFile = join(options.stateDir, 'applied.json');
   mkdirSync(options.stateDir, { recursive: true });
@@ -62,8 +76,9 @@ export async function applyLocalTerraform(options: { endpoint: string; freshCont
       return record.outputs;
     }
   }
-  options.log?.(`terraform: applying stage local${options.freshControlPlane ? ' on an empty control plane (about 2 minutes the first time)' : ''}`);
+  options.log?.(`terraform: applying stage local${options.freshControlPlane ? ' on an empty control plane (a minute or two the first time, most of it the AWS provider waiting)' : ''}`);
   writeLocalProviderOverride({ endpoint: options.endpoint });
+  const started = Date.now();
   const apply = await runTerraform({ args: ['apply', '-auto-approve', '-input=false', '-no-color', `-state=${stateFile}`], stage: 'local', stdio: 'pipe', announce: false });
   writeFileSync(options.logFile, apply.stdout + apply.stderr);
   if (apply.status !== 0) {
@@ -71,6 +86,7 @@ export async function applyLocalTerraform(options: { endpoint: string; freshCont
     throw new LocalTerraformApplyError(`terraform apply of stage local failed (full log: ${options.logFile}):\n${errors}\n`
       + 'If the emulator lacks what a changed resource needs, `npm run dev:up -- --fresh` creates the stage from zero.');
   }
+  options.log?.(`terraform: applied in ${((Date.now() - started) / 1000).toFixed(1)} s (each resource's time: ${options.logFile})`);
   const outputs = await terraformOutputs('local', { stateFile });
   writeFileSync(recordFile, `${JSON.stringify({ fingerprint, outputs } satisfies AppliedRecord, null, 2)}\n`);
   return outputs;

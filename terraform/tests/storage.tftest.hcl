@@ -113,13 +113,23 @@ run "raw_csv_uploads_notify_the_ingest_queue" {
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue.ingest.redrive_policy).maxReceiveCount == var.ingest_max_receive_count
+    condition     = jsondecode(aws_sqs_queue_redrive_policy.ingest.redrive_policy).maxReceiveCount == var.ingest_max_receive_count
     error_message = "The ingest queue must redrive after ingest_max_receive_count receives."
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue.ingest.redrive_policy).deadLetterTargetArn == aws_sqs_queue.ingest_dlq.arn
+    condition     = jsondecode(aws_sqs_queue_redrive_policy.ingest.redrive_policy).deadLetterTargetArn == aws_sqs_queue.ingest_dlq.arn
     error_message = "The ingest queue must redrive to the ingest dead-letter queue."
+  }
+
+  assert {
+    condition     = aws_sqs_queue_redrive_policy.ingest.queue_url == aws_sqs_queue.ingest.id
+    error_message = "The redrive policy must be the ingest queue's."
+  }
+
+  assert {
+    condition     = one(data.aws_iam_policy_document.ingest_queue.statement).resources == toset([local.ingest_queue_arn]) && local.ingest_queue_arn == "arn:${data.aws_partition.current.partition}:sqs:${var.region}:${data.aws_caller_identity.current.account_id}:${aws_sqs_queue.ingest.name}"
+    error_message = "The queue policy must name the ingest queue by the ARN SQS gives it: arn:<partition>:sqs:<region>:<account>:<queue name>."
   }
 }
 

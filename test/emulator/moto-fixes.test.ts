@@ -107,6 +107,27 @@ describe('the launcher-started moto, SQS', () => {
     expect(Attributes?.RedrivePolicy).toBe(`{"deadLetterTargetArn":"${dlqArn}","maxReceiveCount":5}`);
   });
 
+  it('keeps the policy a queue was created with when SetQueueAttributes names other attributes, and removes it when told', async () => {
+    const sqs = new SQSClient(aws);
+    const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'policy-dlq' }));
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:us-east-1:${account}:with-policy` }],
+    });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'with-policy', Attributes: { Policy: policy } }));
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }) } }));
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { VisibilityTimeout: '120' } }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    expect(JSON.parse(Attributes?.Policy ?? 'null')).toEqual(JSON.parse(policy));
+    expect(Attributes?.VisibilityTimeout).toBe('120');
+    expect(Attributes?.RedrivePolicy).toBe(`{"deadLetterTargetArn":"${dlqArn}","maxReceiveCount":5}`);
+
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: '' } }));
+    const after = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    expect(after.Attributes?.Policy ?? '').toBe('');
+  });
+
   it('reports SQS-managed encryption off for a queue encrypted with a KMS key, and on otherwise', async () => {
     const sqs = new SQSClient(aws);
     const { QueueUrl: kmsQueue } = await sqs.send(new CreateQueueCommand({ QueueName: 'kms-encrypted', Attributes: { KmsMasterKeyId: 'alias/stack-key' } }));

@@ -20,7 +20,7 @@ const requiredResources = [
   'aws_s3_object.folder["raw/"]',
   'aws_sqs_queue.ingest',
   'aws_sqs_queue.ingest_dlq',
-  'aws_sqs_queue_policy.ingest',
+  'aws_sqs_queue_redrive_policy.ingest',
   'aws_lambda_function.trigger',
   'aws_lambda_event_source_mapping.ingest',
   'aws_dynamodb_table.idempotency',

@@ -7,6 +7,9 @@
 - SQS keeps and returns the RedriveAllowPolicy attribute (moto drops it, so Terraform waits forever for
   aws_sqs_queue_redrive_allow_policy to appear), and the redrive policy and encryption attributes read
   back as AWS writes them, so a second `terraform apply` plans no change.
+- SetQueueAttributes changes only the attributes it names, as on AWS: moto set the queue policy to
+  whatever the call carried, so setting a redrive policy (aws_sqs_queue_redrive_policy) or a visibility
+  timeout dropped the policy the queue was created with.
 """
 
 import json
@@ -35,3 +38,16 @@ def _attributes_as_aws_returns_them(self):
 
 
 sqs_models.Queue.attributes = property(_attributes_as_aws_returns_them)
+
+
+_set_attributes = sqs_models.Queue._set_attributes
+
+
+def _set_only_the_named_attributes(self, attributes, now=None):
+    policy = getattr(self, "policy", None)
+    _set_attributes(self, attributes, now)
+    if "Policy" not in attributes:
+        self.policy = policy
+
+
+sqs_models.Queue._set_attributes = _set_only_the_named_attributes
