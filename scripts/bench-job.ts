@@ -30,6 +30,13 @@ function timed(args: string[], options: { cwd: string; what: string }): { second
 }
 
 const seconds = (value: number): string => `${value.toFixed(1)} s`;
+const columns = ['job', 'floor', 'session', 'copy', 'job / floor', 'session / floor', 'session / job'];
+
+/** Medians of one size, in the order of `columns`. */
+function summaryRow(result: SizeResult): string[] {
+  const [job, floor, session, copy] = [result.job, result.floor, result.session, result.copy].map(median) as [number, number, number, number];
+  return [seconds(job), seconds(floor), seconds(session), seconds(copy), (job / floor).toFixed(2), `${Math.round((100 * session) / floor)} %`, `${Math.round((100 * session) / job)} %`];
+}
 const folder = mkdtempSync(join(tmpdir(), 'bench-job-'));
 const results: SizeResult[] = [];
 try {
@@ -62,15 +69,12 @@ try {
     }
     rmSync(input, { force: true });
     results.push(result);
+    console.log(`${label}, medians: ${summaryRow(result).map((value, index) => `${columns[index]} ${value}`).join(', ')}`);
   }
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }
 
 console.log(`\nmedians over ${values.runs} runs; job = clean_sales.py, floor = CSV → Parquet by month; session = the floor's start to a ready SparkSession`);
-console.log(['rows', 'job', 'floor', 'session', 'copy', 'job / floor', 'session / floor', 'session / job'].join(' | '));
-for (const result of results) {
-  const [job, floor, session, copy] = [result.job, result.floor, result.session, result.copy].map(median) as [number, number, number, number];
-  console.log([result.rows.toLocaleString('en-US'), seconds(job), seconds(floor), seconds(session), seconds(copy),
-    (job / floor).toFixed(2), `${Math.round((100 * session) / floor)} %`, `${Math.round((100 * session) / job)} %`].join(' | '));
-}
+console.log(['rows', ...columns].join(' | '));
+for (const result of results) console.log([result.rows.toLocaleString('en-US'), ...summaryRow(result)].join(' | '));
