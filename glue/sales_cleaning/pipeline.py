@@ -58,6 +58,17 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
     profile_record = (
         {"name": profile_name(config.source_profile_uri), "digest": None} if config.source_profile_uri else None
     )
+
+    def manifest_of(outcome: ProcessedFile | FileRejectedError | Exception) -> dict:
+        return build_manifest(
+            config=config,
+            source=source,
+            started_at=started_at,
+            ended_at=_now(),
+            outcome=outcome,
+            source_profile=profile_record,
+        )
+
     try:
         with tempfile.TemporaryDirectory(prefix="clean_sales-") as scratch:
             local = os.path.join(scratch, "source")
@@ -85,15 +96,7 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
         log(f"file rejected: {rejection.reason}")
         outcome = rejection
     except Exception as error:
-        failed = build_manifest(
-            config=config,
-            source=source,
-            started_at=started_at,
-            ended_at=_now(),
-            outcome=error,
-            source_profile=profile_record,
-        )
-        files.write_text(manifest_uri, manifest_text(failed))
+        files.write_text(manifest_uri, manifest_text(manifest_of(error)))
         raise
     finally:
         try:
@@ -101,14 +104,7 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
         except Exception as error:
             # A copy left behind only costs storage until tmp/ expires.
             log(f"could not delete {staging_uri}: {error}")
-    manifest = build_manifest(
-        config=config,
-        source=source,
-        started_at=started_at,
-        ended_at=_now(),
-        outcome=outcome,
-        source_profile=profile_record,
-    )
+    manifest = manifest_of(outcome)
     files.write_text(manifest_uri, manifest_text(manifest))
     log(f"manifest written: {manifest_uri}")
     return manifest
