@@ -42,9 +42,11 @@ const s3ActionsOfOperation: Record<string, string[]> = {
   'FileSystem.delete': ['s3:ListBucket', 's3:DeleteObject'],
   // An S3 "rename" is a copy and a delete.
   'FileSystem.rename': ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject'],
-  // boto3's S3 client: GetObject by VersionId is authorized by s3:GetObjectVersion, the read of the
-  // current object (under If-Match on an unversioned bucket) by s3:GetObject.
-  'S3.GetObject': ['s3:GetObject', 's3:GetObjectVersion'],
+  // boto3's S3 client: a GetObject that names no version reads the current object (s3:GetObject); one
+  // that may name a version (VersionId, or ** arguments) is authorized by s3:GetObjectVersion when it
+  // does, and by s3:GetObject for the current object (under If-Match on an unversioned bucket).
+  'S3.GetObject': ['s3:GetObject'],
+  'S3.GetObject(VersionId)': ['s3:GetObject', 's3:GetObjectVersion'],
   'DataFrameReader.text': ['s3:GetObject', 's3:ListBucket'],
   'DataFrameReader.csv': ['s3:GetObject', 's3:ListBucket'],
   'DataFrameReader.parquet': ['s3:GetObject', 's3:ListBucket'],

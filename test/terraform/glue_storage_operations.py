@@ -62,6 +62,14 @@ def s3_operation(method: str) -> str:
     return "S3." + "".join(part.capitalize() for part in method.split("_"))
 
 
+def s3_call_operation(call: ast.Call) -> str:
+    """The S3 operation of a client call; a GetObject that may name a version (a `VersionId` argument, or
+    `**` arguments that could hold one) is `S3.GetObject(VersionId)`, which IAM authorizes differently."""
+    operation = s3_operation(call.func.attr)
+    may_name_version = any(keyword.arg in (None, "VersionId") for keyword in call.keywords)
+    return f"{operation}(VersionId)" if operation == "S3.GetObject" and may_name_version else operation
+
+
 def callee_name(call: ast.Call) -> str | None:
     if isinstance(call.func, ast.Name):
         return call.func.id
@@ -273,7 +281,7 @@ def analyse(paths: list[str]) -> dict:
             if node.func.value.id in file_systems:
                 wrappers.setdefault(function.name, []).append((f"FileSystem.{node.func.attr}", node.lineno))
             elif node.func.value.id in s3_clients:
-                wrappers.setdefault(function.name, []).append((s3_operation(node.func.attr), node.lineno))
+                wrappers.setdefault(function.name, []).append((s3_call_operation(node), node.lineno))
 
     # Every call, in the module body or in a function some code calls, seen from its innermost scope.
     used_ids = {id(function) for function in used}

@@ -90,11 +90,11 @@ describe('storage operations of the Glue code', () => {
     const source = tempFile('job.py', [
       'import boto3',
       'from botocore.exceptions import ClientError',
-      'def download(uri, target, s3=None):',
+      'def download(uri, target, version, s3=None):',
       '    client = s3 or boto3.client("s3")',
-      '    return client.get_object(Bucket="b", Key=uri)',
+      '    return client.get_object(Bucket="b", Key=uri, VersionId=version)',
       'def fetch(input_uri, target):',
-      '    return download(input_uri, target)',
+      '    return download(input_uri, target, "v1")',
       'def read(spark, path):',
       '    return spark.read.text(path)',
       'def run(spark, config):',
@@ -105,11 +105,36 @@ describe('storage operations of the Glue code', () => {
     ].join('\n'));
     const calls = glueStorageCalls([source]);
     expect(calls.operations.map(({ operation, line, via, target }) => ({ operation, line, via, target }))).toEqual([
-      { operation: 'S3.GetObject', line: 7, via: 'download (line 5)', target: { base: 'input_uri', prefix: '' } },
+      { operation: 'S3.GetObject(VersionId)', line: 7, via: 'download (line 5)', target: { base: 'input_uri', prefix: '' } },
       { operation: 'DataFrameReader.text', line: 9, via: undefined, target: { base: 'output_uri', prefix: 'tmp' } },
     ]);
     expect(calls.actions).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
     expect(calls.problems).toEqual([]);
+  });
+
+  it('needs s3:GetObjectVersion only for a GetObject that may name a version', () => {
+    const source = tempFile('job.py', [
+      'import boto3',
+      'def current(uri, s3=None):',
+      '    client = s3 or boto3.client("s3")',
+      '    return client.get_object(Bucket="b", Key=uri)',
+      'def exact(uri, condition, s3=None):',
+      '    client = s3 or boto3.client("s3")',
+      '    return client.get_object(Bucket="b", Key=uri, **condition)',
+      'def run(config):',
+      '    current(config.profile_uri)',
+      '    exact(config.input_uri, {"VersionId": "v1"})',
+      'run(None)',
+      '',
+    ].join('\n'));
+    const calls = glueStorageCalls([source]);
+    expect(calls.operations.map(({ operation, target }) => ({ operation, base: target?.base }))).toEqual([
+      { operation: 'S3.GetObject', base: 'profile_uri' },
+      { operation: 'S3.GetObject(VersionId)', base: 'input_uri' },
+    ]);
+    const uris: Record<string, string> = { profile_uri: 's3://b/config/', input_uri: 's3://b/raw/' };
+    const { needs } = s3NeedsOfOperations(calls.operations, (base) => uris[base]);
+    expect(needs.filter((need) => need.action === 's3:GetObjectVersion').map((need) => need.uri)).toEqual(['s3://b/raw/']);
   });
 
   it('reports storage access it cannot map, and paths it cannot place, instead of missing them', () => {
