@@ -100,6 +100,7 @@ export class GlueRunner {
       this.pool = new WarmPool({
         ...options.pool, dir: join(options.workDir, 'pool'), glue: this.glue, s3: this.s3,
         sparkSubmit: options.sparkSubmit, sparkEnv: this.sparkEnv(), log: options.log,
+        busy: (jobName) => [...this.runs.values()].some(({ run }) => run.JobName === jobName && stoppableStates.includes(run.JobRunState)),
       });
     }
     for (const { run, announced } of this.store.load()) {

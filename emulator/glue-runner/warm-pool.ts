@@ -29,6 +29,11 @@ export interface WarmPoolOptions {
   idleLimitMs?: number;
   /** How often the pool looks for new and changed jobs. */
   sweepMs?: number;
+  /**
+   * Whether runs of the job are running or queued. A replacement waits until none are: under a burst of
+   * runs its warm-up (a JVM and a dry run of the job) would only add work to the queue's CPU.
+   */
+  busy?: (jobName: string) => boolean;
   log?: (message: string) => void;
 }
 
@@ -56,8 +61,8 @@ export function artifactDigest(files: string[]): string {
  * SparkSession up, and the JVM warmed by a dry run of the job on a small generated sample (the pipeline's
  * job contract: --input_uri and --output_uri; another job's dry run just fails, harmlessly, with no AWS
  * reachable and only scratch folders mounted). A run takes a ready process whose files are its own (by
- * digest), or starts cold. A replacement starts once the taken process has ended, so that it never
- * competes with the run for the CPU. A process that dies, outlives its idle limit, or whose job's files
+ * digest), or starts cold. A replacement starts once the taken process has ended and no run of the job
+ * runs or waits, so that it never competes with runs for the CPU. A process that dies, outlives its idle limit, or whose job's files
  * or definition changed is replaced.
  */
 export class WarmPool {
@@ -133,10 +138,12 @@ export class WarmPool {
           await this.retire(pooled);
         }
       }
-      // A taken process counts until it ends: its replacement waits for the CPU the run uses.
+      // A taken process counts until it ends, and a replacement waits while runs of the job run or
+      // queue: both would compete with it for the CPU.
       const kept = [...this.processes].filter((pooled) => pooled.options.jobName === job.Name).length;
       const failure = this.failures.get(job.Name!);
-      if (kept < this.options.size && !(failure && Date.now() < failure.retryAt)) await this.startProcess(job, signature);
+      const busy = this.options.busy?.(job.Name!) ?? false;
+      if (kept < this.options.size && !busy && !(failure && Date.now() < failure.retryAt)) await this.startProcess(job, signature);
     }
   }
 

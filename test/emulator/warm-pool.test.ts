@@ -137,6 +137,20 @@ describe('pre-warmed Glue runs, with a stand-in for spark-submit', () => {
     expect((await readyProcess(pool, 'view', taken.pid)).pid).not.toBe(taken.pid);
   });
 
+  it('warms no replacement while other runs of the job still run, so a burst of runs gets the CPU', async () => {
+    const taken = await readyProcess(pool, 'view');
+    const first = await run(pool, 'view', { '--gate': join(gates, 'burst-first') });
+    const second = await run(pool, 'view', { '--gate': join(gates, 'burst-second') });
+    writeFileSync(join(gates, 'burst-first'), '');
+    expect((await viewOf(pool, 'view', first)).pid).toBe(taken.pid);
+    // The pooled process has ended, but the cold second run still runs: several sweeps start nothing.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(gluePoolStatus(pool.harness.stateDir).filter((pooled) => pooled.jobName === 'view')).toEqual([]);
+    writeFileSync(join(gates, 'burst-second'), '');
+    expect((await viewOf(pool, 'view', second)).pid).not.toBe(taken.pid);
+    expect((await readyProcess(pool, 'view', taken.pid)).pid).not.toBe(taken.pid);
+  });
+
   it('replaces a waiting process when the job\'s files change, so a run always gets its own code', async () => {
     const stale = await readyProcess(pool, 'view');
     await shipMarker(pool, 2);
