@@ -1,15 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { ensurePythonEnv, PrerequisiteError, projectRoot } from '../stage/python-env.js';
+import { projectRoot } from '../stage/python-env.js';
+import { projectPythonOrExit } from './lib/project-python.js';
 
 /** `npm run lint:python`: ruff's lint rules and its formatter, in check mode, over every Python file (ruff.toml). */
-let python: string;
-try {
-  python = ensurePythonEnv({ quiet: true });
-} catch (error) {
-  if (!(error instanceof PrerequisiteError)) throw error;
-  console.error(`lint:python: ${error.message}`);
-  process.exit(2);
-}
+const python = projectPythonOrExit('lint:python');
 const checks = [
   { name: 'ruff check', args: ['check', '.'] },
   { name: 'ruff format --check', args: ['format', '--check', '.'] },
