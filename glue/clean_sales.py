@@ -16,7 +16,7 @@ from pyspark.sql import SparkSession
 
 from sales_cleaning.job_config import JobConfig
 from sales_cleaning.pipeline import run_job
-from sales_cleaning.session import apply_job_settings
+from sales_cleaning.session import apply_job_settings, job_session_builder
 
 REQUIRED = ["input_uri", "output_uri"]
 OPTIONAL = ["run_id", "source_version", "run_date", "source_profile_uri"]
@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
     def log(message: str) -> None:
         print(f"clean_sales [{time.monotonic() - started:6.1f}s] {message}", flush=True)
 
-    spark = apply_job_settings(SparkSession.builder.appName("clean_sales").getOrCreate())
+    spark = apply_job_settings(job_session_builder(SparkSession.builder.appName("clean_sales")).getOrCreate())
     job = None
     if GlueContext is not None:
         job = Job(GlueContext(spark.sparkContext))

@@ -27,6 +27,7 @@ from .job_config import JobConfig
 from .lineage import Lineage, with_lineage
 from .manifest import FileRejectedError, ProcessedFile, build_manifest, manifest_text, redshift_copy_manifest
 from .profile import CONTRACT_FORMAT, SourceProfile, parse_profile, profile_digest
+from .session import shuffle_width
 from .source import fetch_source, profile_name, read_profile_bytes, staged_name
 
 SNIFF_BYTES = 64 * 1024
@@ -83,12 +84,16 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
                 local, os.path.join(scratch, "text"), profile.encoding if config.source_profile_uri else None
             )
             files.write_from_local(staged_uri, text)
+            text_bytes = os.path.getsize(text)
         log(
             f"input copied for this run: {config.input_uri} (version {config.source_version}"
             + (", gzip" if compressed else "")
             + f") → {staged_uri}"
         )
         mapping = read_header(files.read_head(staged_uri, SNIFF_BYTES), profile)
+        spark.conf.set(
+            "spark.sql.shuffle.partitions", str(shuffle_width(text_bytes, spark.sparkContext.defaultParallelism))
+        )
         outcome: ProcessedFile | FileRejectedError = _process(
             spark, files, config, mapping, profile, source, log, staged_uri
         )
@@ -126,6 +131,10 @@ def _process(
     numbered = rec.number_lines(lines, rec.partition_offsets(rec.partition_stats(lines))).persist(
         StorageLevel.MEMORY_AND_DISK
     )
+    # Cached before use: the next query reads `numbered` in several branches, and with its cache not yet built
+    # each branch would compute it (and its shuffle) again.
+    numbered.count()
+    lines.unpersist()
     records = rec.assemble_records(numbered, rec.record_spans(numbered)).where(F.col("source_line") > 1)
     lineage = Lineage(
         source_uri=config.input_uri,
@@ -139,7 +148,6 @@ def _process(
 
     log("cleaning and validating records")
     summary = run_outputs.summary(classified).first()
-    lines.unpersist()
     numbered.unpersist()
     counts = {name: int(summary[name] or 0) for name in run_outputs.COUNTS}
     if counts["rows_read"] == 0:
@@ -153,7 +161,10 @@ def _process(
     clean_uri = _join(config.output_uri, "cleaned", "sales", f"run_id={config.run_id}")
     rejected_uri = _join(config.output_uri, "rejected", f"run_id={config.run_id}")
     log("writing clean rows")
-    run_outputs.clean_rows(classified).write.mode("overwrite").partitionBy("order_month").parquet(clean_uri)
+    # Every task writes one file per month it holds: as few tasks as the rows need.
+    run_outputs.clean_rows(classified).coalesce(run_outputs.write_tasks(counts["rows_clean"])).write.mode(
+        "overwrite"
+    ).partitionBy("order_month").parquet(clean_uri)
     log("writing rejected rows")
     rejected = run_outputs.rejected_rows(classified)
     rejected.coalesce(1).write.mode("overwrite").parquet(rejected_uri)

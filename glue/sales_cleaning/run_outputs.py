@@ -15,6 +15,16 @@ QUALITY = [*QUALITY_FLAGS, "records_with_invalid_utf8", "raw_records_truncated"]
 _SPLIT_CHARACTER_HEX = r"(?:[CD][0-9A-F]|E[0-9A-F](?:[89AB][0-9A-F])?|F[0-7](?:[89AB][0-9A-F]){0,2})$"
 
 
+ROWS_PER_WRITE_TASK = 250_000
+"""Clean rows one task writes: each task writes one file per month it holds, so small runs write few files."""
+
+
+def write_tasks(rows: int) -> int:
+    """How many tasks write `rows` clean rows: one per ROWS_PER_WRITE_TASK rows, at least one (a coalesce to
+    it never moves rows between tasks nor adds any)."""
+    return max(1, -(-rows // ROWS_PER_WRITE_TASK))
+
+
 def utf8_prefix(text: Column, max_bytes: int) -> Column:
     """The longest run of whole characters from the start of `text` that fits in `max_bytes` UTF-8 bytes."""
     cut = F.hex(F.substring(F.encode(text, "UTF-8"), 1, max_bytes))

@@ -17,12 +17,39 @@ JOB_SETTINGS = {
     "spark.sql.parquet.writeLegacyFormat": "true",
 }
 
+STATIC_SETTINGS = {
+    # Spark keeps the classes it compiles for query plans in a cache of 100 entries by default; one run of the
+    # job compiles about 160, so with the default every class is evicted before it is needed again and a
+    # process that runs the job twice (a warmed Glue run, the tests) compiles everything twice.
+    "spark.sql.codegen.cache.maxEntries": "1000",
+}
+"""Settings read once when the SparkContext starts: given to the session builder, before getOrCreate()."""
+
+BYTES_PER_SHUFFLE_PARTITION = 32 * 1024 * 1024
+"""Input bytes per shuffle partition: the job's shuffles carry about the input's size."""
+
+
+def job_session_builder(builder: SparkSession.Builder) -> SparkSession.Builder:
+    """The builder with STATIC_SETTINGS (JOB_SETTINGS are applied to the session by apply_job_settings)."""
+    for key, value in STATIC_SETTINGS.items():
+        builder = builder.config(key, value)
+    return builder
+
 
 def apply_job_settings(spark: SparkSession, shuffle_partitions: int | None = None) -> SparkSession:
     """Applies JOB_SETTINGS. Shuffle width defaults to a few tasks per core rather than Spark's
-    fixed 200, which on a small cluster or a laptop costs more in task overhead than the data."""
+    fixed 200, which on a small cluster or a laptop costs more in task overhead than the data;
+    the job narrows it per run to the input's size (shuffle_width)."""
     for key, value in JOB_SETTINGS.items():
         spark.conf.set(key, value)
     width = shuffle_partitions or max(4, spark.sparkContext.defaultParallelism * 4)
     spark.conf.set("spark.sql.shuffle.partitions", str(width))
     return spark
+
+
+def shuffle_width(input_bytes: int, parallelism: int) -> int:
+    """Shuffle partitions for an input of `input_bytes`: one per BYTES_PER_SHUFFLE_PARTITION, at least one per
+    core and at most four per core. Every task costs a fixed overhead (its scheduling, and on the job's
+    partitioned write one file per month it holds), so a small file uses as few tasks as the cores."""
+    wanted = -(-input_bytes // BYTES_PER_SHUFFLE_PARTITION)
+    return max(1, parallelism, min(parallelism * 4, wanted))

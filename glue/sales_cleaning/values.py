@@ -5,6 +5,8 @@ Each returns null when the value does not parse; the reasons are decided in vali
 
 from __future__ import annotations
 
+import json
+
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
@@ -135,7 +137,11 @@ def parse_email(value: Column) -> Column:
 
 
 def _lookup(mapping: dict[str, str]) -> Column:
-    return F.create_map(*[F.lit(item) for pair in sorted(mapping.items()) for item in pair])
+    """The mapping as a literal map<string,string>: one JSON text, which the optimizer folds into a map constant.
+
+    (A `create_map` of one `lit` per key and value would cost thousands of calls into the JVM per run for the
+    country list alone.)"""
+    return F.from_json(F.lit(json.dumps(dict(sorted(mapping.items())))), "map<string,string>")
 
 
 def _variant_key(value: Column) -> Column:

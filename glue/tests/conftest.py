@@ -8,7 +8,7 @@ from pyspark.sql import SparkSession
 
 from manifests import run_job_checked
 from sales_cleaning.job_config import JobConfig
-from sales_cleaning.session import apply_job_settings
+from sales_cleaning.session import apply_job_settings, job_session_builder
 
 RUN_DATE = dt.date(2026, 1, 1)
 
@@ -18,7 +18,7 @@ def spark():
     if shutil.which("java") is None:
         pytest.fail("Java 17 is required to run Spark: install a JDK 17 and put `java` on PATH")
     session = (
-        SparkSession.builder.master("local[2]")
+        job_session_builder(SparkSession.builder.master("local[2]"))
         .appName("sales-cleaning-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
