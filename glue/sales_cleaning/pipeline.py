@@ -142,9 +142,9 @@ def _process(
         source_modified_at=source.modified_at,
         run_id=config.run_id,
     )
-    classified = with_lineage(classify(records, mapping, config.run_date, profile), lineage).persist(
-        StorageLevel.MEMORY_AND_DISK
-    )
+    classified = run_outputs.for_outputs(
+        with_lineage(classify(records, mapping, config.run_date, profile), lineage)
+    ).persist(StorageLevel.MEMORY_AND_DISK)
 
     log("cleaning and validating records")
     summary = run_outputs.summary(classified).first()

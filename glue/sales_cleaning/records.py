@@ -48,7 +48,8 @@ def field_after_delimiter(delimiter: str = ",") -> str:
 
 
 def quote_count(value: Column) -> Column:
-    return F.length(value) - F.length(F.translate(value, '"', ""))
+    # `"` is one byte in UTF-8: byte lengths count it without walking the characters.
+    return F.octet_length(value) - F.octet_length(F.replace(value, F.lit('"'), F.lit("")))
 
 
 def physical_lines(text_lines: DataFrame) -> DataFrame:

@@ -37,6 +37,12 @@ def _storable_record(record: Column) -> Column:
     return F.translate(record, "\u0000", "\ufffd")
 
 
+def for_outputs(classified: DataFrame) -> DataFrame:
+    """The classified records with what the outputs read: the raw record only on rejected rows, the one
+    outcome that writes it (the job keeps these rows for all its outputs, and the record is their widest column)."""
+    return classified.withColumn("record", F.when(F.col("outcome") == "rejected", F.col("record")))
+
+
 def summary(classified: DataFrame) -> DataFrame:
     """One row: the manifest's COUNTS and QUALITY counts (null where no record counted)."""
     outcome = F.col("outcome")
