@@ -251,8 +251,13 @@ describe('glue crawler', () => {
     await putParquet('evented/part-0.parquet');
     await defineCrawler({ name: 'evented', path: `s3://${bucket}/evented/`, tablePrefix: '' });
     await crawl('evented');
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    const details = Messages.map((message) => JSON.parse(message.Body!).detail);
+    // One receive may return the first event alone (the second is still on its way, or SQS returns a subset): collect until both.
+    const details: unknown[] = [];
+    await waitFor('the crawl\'s two state-change events', async () => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      details.push(...Messages.map((message) => JSON.parse(message.Body!).detail));
+      return details.length >= 2 ? details : undefined;
+    });
     expect(details).toEqual([
       expect.objectContaining({ crawlerName: 'evented', state: 'Started', accountId: '123456789012' }),
       expect.objectContaining({ crawlerName: 'evented', state: 'Succeeded', tablesCreated: '1', partitionsCreated: '0' }),
