@@ -27,7 +27,7 @@ from .job_config import JobConfig
 from .lineage import Lineage, with_lineage
 from .manifest import FileRejectedError, ProcessedFile, build_manifest, manifest_text, redshift_copy_manifest
 from .profile import CONTRACT_FORMAT, SourceProfile, parse_profile, profile_digest
-from .session import shuffle_width
+from .session import fit_shuffles_to_input
 from .source import fetch_source, profile_name, read_profile_bytes, staged_name
 
 SNIFF_BYTES = 64 * 1024
@@ -91,9 +91,7 @@ def run_job(spark: SparkSession, config: JobConfig, log: Callable[[str], None] =
             + f") → {staged_uri}"
         )
         mapping = read_header(files.read_head(staged_uri, SNIFF_BYTES), profile)
-        spark.conf.set(
-            "spark.sql.shuffle.partitions", str(shuffle_width(text_bytes, spark.sparkContext.defaultParallelism))
-        )
+        fit_shuffles_to_input(spark, text_bytes)
         outcome: ProcessedFile | FileRejectedError = _process(
             spark, files, config, mapping, profile, source, log, staged_uri
         )

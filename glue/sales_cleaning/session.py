@@ -42,9 +42,17 @@ def apply_job_settings(spark: SparkSession, shuffle_partitions: int | None = Non
     the job narrows it per run to the input's size (shuffle_width)."""
     for key, value in JOB_SETTINGS.items():
         spark.conf.set(key, value)
-    width = shuffle_partitions or max(4, spark.sparkContext.defaultParallelism * 4)
-    spark.conf.set("spark.sql.shuffle.partitions", str(width))
+    _set_shuffle_partitions(spark, shuffle_partitions or max(4, spark.sparkContext.defaultParallelism * 4))
     return spark
+
+
+def fit_shuffles_to_input(spark: SparkSession, input_bytes: int) -> None:
+    """Narrows the session's shuffle width to one run's input of `input_bytes` (shuffle_width)."""
+    _set_shuffle_partitions(spark, shuffle_width(input_bytes, spark.sparkContext.defaultParallelism))
+
+
+def _set_shuffle_partitions(spark: SparkSession, width: int) -> None:
+    spark.conf.set("spark.sql.shuffle.partitions", str(width))
 
 
 def shuffle_width(input_bytes: int, parallelism: int) -> int:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sales_cleaning.run_outputs import utf8_prefix
+from sales_cleaning.run_outputs import ROWS_PER_WRITE_TASK, utf8_prefix, write_tasks
 
 CASES = [
     ("", 5, ""),
@@ -32,3 +32,11 @@ def test_a_text_is_cut_to_the_whole_characters_that_fit_the_byte_limit(prefixes,
     _, limit, expected = case
     assert prefixes[index] == expected
     assert len(prefixes[index].encode("utf-8")) <= limit
+
+
+def test_clean_rows_are_written_by_one_task_per_quarter_million_rows_and_at_least_one():
+    assert write_tasks(0) == 1
+    assert write_tasks(10_000) == 1
+    assert write_tasks(ROWS_PER_WRITE_TASK) == 1
+    assert write_tasks(ROWS_PER_WRITE_TASK + 1) == 2
+    assert write_tasks(10_000_000) == 40

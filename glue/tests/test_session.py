@@ -1,4 +1,3 @@
-from sales_cleaning.run_outputs import ROWS_PER_WRITE_TASK, write_tasks
 from sales_cleaning.session import BYTES_PER_SHUFFLE_PARTITION, STATIC_SETTINGS, shuffle_width
 
 
@@ -9,14 +8,6 @@ def test_a_small_input_shuffles_into_one_partition_per_core_and_a_large_one_into
     assert shuffle_width(100 * BYTES_PER_SHUFFLE_PARTITION, 2) == 8
     assert shuffle_width(100 * BYTES_PER_SHUFFLE_PARTITION, 40) == 100
     assert shuffle_width(0, 0) == 1
-
-
-def test_clean_rows_are_written_by_one_task_per_quarter_million_rows_and_at_least_one():
-    assert write_tasks(0) == 1
-    assert write_tasks(10_000) == 1
-    assert write_tasks(ROWS_PER_WRITE_TASK) == 1
-    assert write_tasks(ROWS_PER_WRITE_TASK + 1) == 2
-    assert write_tasks(10_000_000) == 40
 
 
 def test_the_session_the_tests_run_on_has_the_static_settings_the_job_builds_its_session_with(spark):
