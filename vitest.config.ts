@@ -8,8 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Vitest runs one worker fewer than the cores: one on the 2-core machines of developers and CI, every file
     // after the other. The slowest files mostly wait (the AWS provider's waiters against moto, terraform init,
-    // Spark start-up), so two workers on two cores finish the tier in about two thirds of the time; three
-    // were slower again (measured, see issue 14).
+    // Spark start-up), so two workers on two cores finish the tier in about two thirds of the time (measured,
+    // see issue 14); three were not faster in the one run measured, under heavy load.
     maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -139,22 +139,23 @@ describe('a pre-warmed Spark process', () => {
     // Both runs at once, each under its own --run_id (its own output folders): whichever is ready first takes the
     // pre-warmed process and the other starts cold; no replacement warms while they run, to compete with the cold one.
     const args = (runId: string) => ({ '--input_uri': `s3://${bucket}/raw/sales.csv`, '--run_id': runId, '--run_date': '2026-01-02' });
-    const runs = { first: await start('clean_sales', args('first-run')), second: await start('clean_sales', args('second-run')) };
-    await succeeded('clean_sales', runs.first);
-    await succeeded('clean_sales', runs.second);
+    const runs = [
+      { runId: 'first-run', jobRunId: await start('clean_sales', args('first-run')) },
+      { runId: 'second-run', jobRunId: await start('clean_sales', args('second-run')) },
+    ];
+    for (const run of runs) await succeeded('clean_sales', run.jobRunId);
     const warmLine = (jobRunId: string) => `glue run ${jobRunId} of clean_sales runs in the pre-warmed Spark process ${ready.pid}`;
-    const [warmRun, coldRun] = logs.includes(warmLine(runs.first)) ? ['first-run', 'second-run'] : ['second-run', 'first-run'];
-    const jobRunIdOf = (runId: string) => (runId === 'first-run' ? runs.first : runs.second);
-    expect(logs).toContain(warmLine(jobRunIdOf(warmRun)));
-    expect(logs).toContain(`glue run ${jobRunIdOf(coldRun)} of clean_sales starts cold: no pre-warmed Spark process is ready`);
+    const [warm, cold] = logs.includes(warmLine(runs[0]!.jobRunId)) ? runs : [...runs].reverse();
+    expect(logs).toContain(warmLine(warm!.jobRunId));
+    expect(logs).toContain(`glue run ${cold!.jobRunId} of clean_sales starts cold: no pre-warmed Spark process is ready`);
 
     const manifest = async (runId: string) => {
       const { counts, reasons, quality, ignored_columns, has_line_id, sample_rejections, status, checks } = JSON.parse(await object(`manifests/${runId}.json`));
       return { counts, reasons, quality, ignored_columns, has_line_id, status, checks, sample_rejections: JSON.stringify(sample_rejections).replaceAll(runId, '<run>') };
     };
-    const pooled = await manifest(warmRun);
+    const pooled = await manifest(warm!.runId);
     expect(pooled.status).toBe('succeeded');
     expect(pooled.counts.rows_read).toBe(2_000);
-    expect(pooled).toEqual(await manifest(coldRun));
+    expect(pooled).toEqual(await manifest(cold!.runId));
   }, 3 * SPARK_MS);
 });
