@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { GetJobCommand, GlueClient, type Job } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -9,7 +9,7 @@ import { awsClientConfig, type AwsTarget } from '../../stage/aws-target.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { GlueApiError } from './glue-errors.js';
 import type { JobRun, JobRunState } from './job-run.js';
-import { mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
+import { jitConf, mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
 import { stopOrphanedProcesses } from './orphaned-processes.js';
 import type { RoleSessions } from '../iam/role-sessions.js';
 import { runAccess, type RunAccess } from './run-environment.js';
@@ -68,6 +68,8 @@ interface PreparedRun {
   argv: string[];
   /** Buckets the arguments name: mounted for Spark. */
   buckets: string[];
+  /** Bytes of the objects the arguments name (the run's inputs). */
+  inputBytes: number;
 }
 
 export interface StartJobRunInput {
@@ -310,6 +312,7 @@ export class GlueRunner {
     const pyFiles: string[] = [];
     for (const uri of (args['--extra-py-files'] ?? '').split(',').filter(Boolean)) pyFiles.push(await fetch(uri.trim(), 'py-files'));
     const buckets = new Set<string>();
+    let inputBytes = 0;
     for (const value of Object.values(args)) {
       if (!isS3Uri(value)) continue;
       const location = parseS3Uri(value);
@@ -317,10 +320,10 @@ export class GlueRunner {
       // Every s3:// argument is checked, downloaded or not: Spark writes through the mount as well.
       mount.path(location.bucket, location.key, { prefix: isPrefix });
       buckets.add(location.bucket);
-      if (!isPrefix) await mount.download(location.bucket, location.key);
+      if (!isPrefix && await mount.download(location.bucket, location.key)) inputBytes += statSync(mount.path(location.bucket, location.key)).size;
     }
     mount.snapshot();
-    return { shell: job.Command?.Name === 'pythonshell', script, pyFiles, argv: scriptArgv(args), buckets: [...buckets] };
+    return { shell: job.Command?.Name === 'pythonshell', script, pyFiles, argv: scriptArgv(args), buckets: [...buckets], inputBytes };
   }
 
   /**
@@ -335,7 +338,9 @@ export class GlueRunner {
     if (prepared.shell) {
       return spawnRun(this.options.python, [prepared.script, ...prepared.argv], { PYTHONPATH: prepared.pyFiles.join(':') });
     }
-    const pooled = this.pool?.take(run.JobName, artifactDigest([prepared.script, ...prepared.pyFiles]), {
+    // A pre-warmed process runs on the JVM for short runs (jitConf): a large input starts cold on the full JIT.
+    const long = jitConf(prepared.inputBytes).length === 0;
+    const pooled = long ? undefined : this.pool?.take(run.JobName, artifactDigest([prepared.script, ...prepared.pyFiles]), {
       script: prepared.script, pyFiles: prepared.pyFiles, argv: prepared.argv, env, cwd: runDir,
       buckets: Object.fromEntries(prepared.buckets.map((bucket) => [bucket, join(mount.dir, bucket)])),
     });
@@ -343,8 +348,11 @@ export class GlueRunner {
       this.options.log?.(`glue run ${run.Id} of ${run.JobName} runs in the pre-warmed Spark process ${pooled.pid}`);
       return pooled;
     }
-    if (this.pool) this.options.log?.(`glue run ${run.Id} of ${run.JobName} starts cold: no pre-warmed Spark process is ready`);
-    const conf = s3MountConf({ buckets: prepared.buckets, mountDir: mount.dir });
+    if (this.pool) {
+      const why = long ? `its input of ${(prepared.inputBytes / 2 ** 20).toFixed(0)} MiB runs on the full JIT` : 'no pre-warmed Spark process is ready';
+      this.options.log?.(`glue run ${run.Id} of ${run.JobName} starts cold: ${why}`);
+    }
+    const conf = [...s3MountConf({ buckets: prepared.buckets, mountDir: mount.dir }), ...jitConf(prepared.inputBytes)];
     return spawnRun(this.options.sparkSubmit, sparkSubmitArgs({ script: prepared.script, pyFiles: prepared.pyFiles, conf, args: prepared.argv }), this.sparkEnv());
   }
 

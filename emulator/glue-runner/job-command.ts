@@ -22,6 +22,23 @@ export function s3MountConf(options: { buckets: string[]; mountDir: string }): s
   return conf;
 }
 
+/**
+ * Inputs up to this size run on a JVM tuned for a short life: only the quick JIT compiler (C1). Measured on a
+ * 2-core machine, a fresh run's optimising compiler (C2) spent ~29 s compiling ~1,900 methods on a 1,500-row
+ * file, more than the job's own work: C1 alone cut a fresh run's CPU from ~44 s to ~25 s at 1,500 rows and
+ * its wall time from ~80 s to ~47 s at 100,000 rows (18 MB), while at 1,000,000 rows (180 MB) it made the job
+ * 22 % slower. Output is the same either way: the JIT changes how fast the JVM runs, never what it computes.
+ */
+export const SHORT_RUN_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Spark settings choosing the driver JVM's JIT for a run whose inputs total `inputBytes`; undefined means not
+ * known yet (a pre-warmed process, which serves the small files of the edit-and-upload loop).
+ */
+export function jitConf(inputBytes: number | undefined): string[] {
+  return inputBytes === undefined || inputBytes <= SHORT_RUN_INPUT_BYTES ? ['spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1'] : [];
+}
+
 /** The command line of a glueetl run: spark-submit in local mode with the job's Python files. */
 export function sparkSubmitArgs(options: { script: string; pyFiles: string[]; conf: string[]; args: string[]; name?: string }): string[] {
   return [

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGlueArtifacts } from '../../artifacts/glue-artifacts.js';
+import { SHORT_RUN_INPUT_BYTES } from '../../emulator/glue-runner/job-command.js';
 import { waitFor } from '../deadline.js';
 import { allowEverything, createRole, startHarness, type Harness } from './emulator-harness.js';
 
@@ -255,6 +256,28 @@ describe('glue runner', () => {
       expect(readdirSync(outside)).toEqual([]);
     });
   });
+
+  it('runs a small input on the JVM for short runs and a large one on the full JIT, the same script either way', async () => {
+    await defineJob({
+      name: 'jit-probe', type: 'glueetl', maxConcurrentRuns: 2, timeoutMinutes: 30,
+      script: [
+        'from pyspark.sql import SparkSession',
+        'arguments = SparkSession.builder.getOrCreate()._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()',
+        'print("jit:", ",".join(str(a) for a in arguments if "Tiered" in str(a)) or "full")',
+      ].join('\n'),
+    });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'jit/small.csv', Body: 'order_id\n1\n' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'jit/large.csv', Body: Buffer.alloc(SHORT_RUN_INPUT_BYTES + 1, 'a') }));
+    const runs = await Promise.all(['small', 'large'].map(async (size) => {
+      const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'jit-probe', Arguments: { '--input_uri': `s3://${bucket}/jit/${size}.csv` } }));
+      return finalRun('jit-probe', JobRunId!);
+    }));
+    const jit = runs.map((run) => {
+      expect(run.JobRunState).toBe('SUCCEEDED');
+      return /^jit: (.*)$/m.exec(readFileSync(join(harness.stateDir, 'glue-runs', run.Id!, 'output.log'), 'utf8'))?.[1];
+    });
+    expect(jit).toEqual(['-XX:TieredStopAtLevel=1', 'full']);
+  }, 240_000);
 
   describe('a PySpark run that fails says why in one line, in the user\'s terms', () => {
     beforeAll(async () => {
