@@ -44,6 +44,15 @@ export function localTerraformFingerprint(endpoint: string): string {
   return hash.digest('hex');
 }
 
+/**
+ * Terraform's default of 10 operations at a time is for a cloud's API limits. Against the emulator a
+ * first apply spends its time in the provider's fixed propagation waits (SQS queues, the bucket
+ * lifecycle, the KMS key, the VPC, Lambda functions), each holding one of the 10 slots while it sleeps,
+ * so quick resources on the critical path queued behind sleeping ones. The module has about 80
+ * resources: with this many slots none waits for another's sleep.
+ */
+export const localApplyParallelism = 64;
+
 interface AppliedRecord {
   fingerprint: string;
   outputs: StackOutputs;
@@ -79,7 +88,10 @@ export async function applyLocalTerraform(options: {
   options.log?.(`terraform: applying stage local${options.freshControlPlane ? ' on an empty control plane (a minute or two the first time, most of it the AWS provider waiting)' : ''}`);
   writeLocalProviderOverride({ endpoint: options.endpoint });
   const started = Date.now();
-  const apply = await runTerraform({ args: ['apply', '-auto-approve', '-input=false', '-no-color', `-state=${stateFile}`], stage: 'local', stdio: 'pipe', announce: false });
+  const apply = await runTerraform({
+    args: ['apply', '-auto-approve', '-input=false', '-no-color', `-parallelism=${localApplyParallelism}`, `-state=${stateFile}`],
+    stage: 'local', stdio: 'pipe', announce: false,
+  });
   writeFileSync(options.logFile, apply.stdout + apply.stderr);
   if (apply.status !== 0) {
     const errors = (apply.stderr || apply.stdout).split('\n').filter((line) => /Error:|with |on .* line/.test(line)).slice(0, 12).join('\n');
