@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '../stage/aws-target.js';
 import { stackOutput, type StackOutputName } from '../stage/stack-outputs.js';
 import type { LocalEndpoints } from '../stage/endpoints-file.js';
-import { RedshiftData, type PollingOptions, defaultPolling } from '../warehouse/redshift-data.js';
+import { emulatorPolling, RedshiftData } from '../warehouse/redshift-data.js';
 
 /** The clients and names a driver of the pipeline needs (demo, end-to-end tests, benchmarks). */
 export interface PipelineHandle {
@@ -22,9 +22,6 @@ export interface PipelineHandle {
   warehouse: RedshiftData;
   destroy(): void;
 }
-
-/** Quick statements answer in milliseconds on the emulator; poll them tightly. */
-const interactivePolling: PollingOptions = { ...defaultPolling, initialDelayMs: 20, maxDelayMs: 500, timeoutMs: 10 * 60_000 };
 
 export function localPipeline(endpoints: LocalEndpoints): PipelineHandle {
   const output = (name: StackOutputName) => stackOutput(endpoints.outputs, name, 'local');
@@ -45,7 +42,7 @@ export function localPipeline(endpoints: LocalEndpoints): PipelineHandle {
       clusterId: output('redshift_cluster_id'),
       database: output('redshift_database_name'),
       secretArn: output('redshift_secret_arn'),
-    }, interactivePolling),
+    }, emulatorPolling),
     destroy() {
       for (const client of [s3, glue, sqs, redshift, lambda]) client.destroy();
     },

@@ -5,7 +5,7 @@ import { RedshiftDataClient, type RedshiftDataClientConfig } from '@aws-sdk/clie
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ensureLoginSecret, LOADER_USER, setUserPasswords } from './database-logins.js';
 import { migrate, migrationFromFile, type Migration } from './migrations.js';
-import { RedshiftData, type RedshiftTarget } from './redshift-data.js';
+import { RedshiftData, type PollingOptions, type RedshiftTarget } from './redshift-data.js';
 
 export const ddlDir = fileURLToPath(new URL('../sql/ddl/', import.meta.url));
 
@@ -31,12 +31,14 @@ export async function migrateWarehouse(options: {
   target: RedshiftTarget;
   /** The loader user's secret; without it the password is left as it is. */
   loaderSecretArn?: string;
+  /** How statements are polled until they end; the Data API's own pace by default. */
+  polling?: PollingOptions;
 }): Promise<MigrationOutcome> {
   const sdk = new RedshiftDataClient(options.client);
   const { endpoint, region, credentials } = options.client;
   const secrets = new SecretsManagerClient({ endpoint, region, credentials });
   try {
-    const warehouse = new RedshiftData(sdk, options.target);
+    const warehouse = new RedshiftData(sdk, options.target, options.polling);
     const applied = await migrate(warehouse, ddlMigrations());
     if (!options.loaderSecretArn) return { applied, passwordsSet: [] };
     const login = await ensureLoginSecret(secrets, { secretArn: options.loaderSecretArn, username: LOADER_USER });

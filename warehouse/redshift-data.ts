@@ -37,6 +37,9 @@ export const defaultPolling: PollingOptions = {
   now: () => Date.now(),
 };
 
+/** Statements on the emulator's warehouse answer in milliseconds: poll them tightly (the local stage's tools, not Lambda). */
+export const emulatorPolling: PollingOptions = { ...defaultPolling, initialDelayMs: 20, maxDelayMs: 500, timeoutMs: 10 * 60_000 };
+
 export type Row = (string | number | boolean | null)[];
 
 function fieldValue(field: Field): string | number | boolean | null {

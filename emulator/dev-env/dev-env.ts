@@ -139,19 +139,22 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
   // A running emulator started with the other EMULATOR_IAM setting is restarted, so the setting always takes effect.
   const iam = config.iam ?? iamEnforced();
   if (emulator!.healthy && (await iamModeOf(emulator!.url)) !== (iam ? 'on' : 'off')) emulator!.healthy = false;
-  let freshControlPlane = false;
-  if (!moto!.healthy) {
-    await stopComponent(motoComponent!);
-    const started = await startMoto({ python: config.python, port: config.ports.moto, logFile: paths.logFile('moto'), detached: true });
-    writeFileSync(paths.pidFile('moto'), String(started.pid));
-    freshControlPlane = true;
-    // The emulator's role sessions, pollers and runs belong to the control plane that is gone.
-    emulator!.healthy = false;
-  }
-  if (!emulator!.healthy) {
+  // A new moto is an empty control plane: the emulator's role sessions, pollers and runs belong to the one that is gone.
+  const freshControlPlane = !moto!.healthy;
+  const startEmulator = freshControlPlane || !emulator!.healthy;
+  if (startEmulator) {
     await stopComponent(emulatorComponent!);
     await portFreed(config.ports.gateway, 3000);
     await assertPortFree(config.ports.gateway, 'the emulator gateway');
+  }
+  // moto and the emulator start side by side (a few seconds each); the emulator waits for moto before it needs it.
+  let motoStarted: Promise<void> | undefined;
+  if (freshControlPlane) {
+    await stopComponent(motoComponent!);
+    motoStarted = startMoto({ python: config.python, port: config.ports.moto, logFile: paths.logFile('moto'), detached: true })
+      .then((started) => writeFileSync(paths.pidFile('moto'), String(started.pid)));
+  }
+  if (startEmulator) {
     const servicesConfig: EmulatorServicesConfig = {
       stateDir: config.stateDir, motoUrl: moto!.url, gatewayPort: config.ports.gateway, region: config.region,
       python: config.python, sparkSubmit: sparkSubmitPath(config.venvDir), postgresUrl: config.postgresUrl, iam,
@@ -162,10 +165,20 @@ export async function up(config: DevEnvConfig): Promise<{ freshControlPlane: boo
       logFile: paths.logFile('emulator'), detached: true,
     });
     writeFileSync(paths.pidFile('emulator'), String(child.pid));
-    await waitUntilReady({
+    const emulatorReady = waitUntilReady({
       service: 'the emulator', process: child, logFile: paths.logFile('emulator'), timeoutMs: 60_000,
       probe: () => answers(emulator!.url + healthPath),
     });
+    // Settled below, after moto: a failed start of the emulator is reported once moto's start has ended, so that
+    // its pid file is written and dev:down finds it.
+    emulatorReady.catch(() => undefined);
+    try {
+      await motoStarted;
+    } catch (error) {
+      await stopComponent(emulatorComponent!);
+      throw error;
+    }
+    await emulatorReady;
   }
   return { freshControlPlane, gatewayUrl: emulator!.url };
 }

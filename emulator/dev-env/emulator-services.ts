@@ -14,6 +14,7 @@ import { RoleSessions } from '../iam/role-sessions.js';
 import { FunctionInvoker } from '../lambda-runtime/function-invoker.js';
 import { LambdaCodeStore } from '../lambda-runtime/lambda-code-store.js';
 import { LambdaRuntime } from '../lambda-runtime/lambda-runtime.js';
+import { waitForMoto } from '../moto/moto-server.js';
 import { startPostgresEngine, type PostgresEngine } from '../postgres/postgres-engine.js';
 import { openRedshiftWarehouse, type RedshiftWarehouse } from '../redshift/redshift-warehouse.js';
 
@@ -50,6 +51,12 @@ export interface EmulatorServices {
 /** Wires the gateway, the Glue runner, EventBridge delivery and the Lambda runtime around one moto. */
 export async function startEmulatorServices(config: EmulatorServicesConfig): Promise<EmulatorServices> {
   const warehouse = await startWarehouse(config);
+  // dev:up starts moto and this process side by side: the warehouse above needs no moto, all below may.
+  await waitForMoto(config.motoUrl).catch(async (error: unknown) => {
+    await warehouse.dataApi.stop();
+    await warehouse.engine.stop();
+    throw error;
+  });
   const controlPlane = { endpoint: config.motoUrl, region: config.region };
   const gatewayTarget = { endpoint: `http://127.0.0.1:${config.gatewayPort}`, region: config.region };
   const codeStore = new LambdaCodeStore(join(config.stateDir, 'lambda-code'));

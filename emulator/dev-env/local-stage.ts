@@ -1,5 +1,6 @@
 import { stackOutput } from '../../stage/stack-outputs.js';
 import { migrateWarehouse } from '../../warehouse/migrate-warehouse.js';
+import { emulatorPolling } from '../../warehouse/redshift-data.js';
 import { awsClientConfig } from '../../stage/aws-target.js';
 import { down, up, wipe, type DevEnvConfig } from './dev-env.js';
 import { devPaths } from '../../stage/dev-paths.js';
@@ -36,6 +37,7 @@ export async function startLocalStage(config: DevEnvConfig, options: { fresh?: b
       secretArn: stackOutput(outputs, 'redshift_secret_arn', 'local'),
     },
     loaderSecretArn: stackOutput(outputs, 'redshift_loader_secret_arn', 'local'),
+    polling: emulatorPolling,
   });
   log(applied.length > 0 ? `warehouse: applied ${applied.join(', ')}` : 'warehouse: schema up to date');
   return endpoints;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../stage/python-env.js';
 import type { StackOutputs } from '../../stage/stack-outputs.js';
 import { runTerraform, terraformDir, terraformOutputs, writeLocalProviderOverride } from '../../stage/terraform.js';
+import { readTerraformJsonUi } from '../../stage/terraform-json-ui.js';
 
 export class LocalTerraformApplyError extends Error {
   override readonly name = 'LocalTerraformApplyError';
@@ -44,6 +45,15 @@ export function localTerraformFingerprint(endpoint: string): string {
   return hash.digest('hex');
 }
 
+/**
+ * Terraform's default of 10 operations at a time is for a cloud's API limits. Against the emulator a
+ * first apply spends its time in the provider's fixed propagation waits (SQS queues, the bucket
+ * lifecycle, the KMS key, the VPC, Lambda functions), each holding one of the 10 slots while it sleeps,
+ * so quick resources on the critical path queued behind sleeping ones. The module has about 80
+ * resources: with this many slots none waits for another's sleep.
+ */
+export const localApplyParallelism = 64;
+
 interface AppliedRecord {
   fingerprint: string;
   outputs: StackOutputs;
@@ -79,15 +89,23 @@ export async function applyLocalTerraform(options: {
   options.log?.(`terraform: applying stage local${options.freshControlPlane ? ' on an empty control plane (a minute or two the first time, most of it the AWS provider waiting)' : ''}`);
   writeLocalProviderOverride({ endpoint: options.endpoint });
   const started = Date.now();
-  const apply = await runTerraform({ args: ['apply', '-auto-approve', '-input=false', '-no-color', `-state=${stateFile}`], stage: 'local', stdio: 'pipe', announce: false });
-  writeFileSync(options.logFile, apply.stdout + apply.stderr);
+  // -json: the apply ends with its outputs, which saves running `terraform output` (three more Terraform
+  // processes, a few seconds) after it.
+  const apply = await runTerraform({
+    args: ['apply', '-auto-approve', '-input=false', '-json', `-parallelism=${localApplyParallelism}`, `-state=${stateFile}`],
+    stage: 'local', stdio: 'pipe', announce: false,
+  });
+  const ui = readTerraformJsonUi(apply.stdout);
+  writeFileSync(options.logFile, ui.text + apply.stderr);
   if (apply.status !== 0) {
-    const errors = (apply.stderr || apply.stdout).split('\n').filter((line) => /Error:|with |on .* line/.test(line)).slice(0, 12).join('\n');
+    const errors = ui.errors.length > 0
+      ? ui.errors.slice(0, 4).join('\n')
+      : (apply.stderr || ui.text).split('\n').filter((line) => /Error:|with |on .* line/.test(line)).slice(0, 12).join('\n');
     throw new LocalTerraformApplyError(`terraform apply of stage local failed (full log: ${options.logFile}):\n${errors}\n`
       + 'If the emulator lacks what a changed resource needs, `npm run dev:up -- --fresh` creates the stage from zero.');
   }
   options.log?.(`terraform: applied in ${((Date.now() - started) / 1000).toFixed(1)} s (each resource's time: ${options.logFile})`);
-  const outputs = await terraformOutputs('local', { stateFile });
+  const outputs = ui.outputs ?? await terraformOutputs('local', { stateFile });
   writeFileSync(recordFile, `${JSON.stringify({ fingerprint, outputs } satisfies AppliedRecord, null, 2)}\n`);
   return outputs;
 }

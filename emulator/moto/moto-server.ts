@@ -11,6 +11,30 @@ export function motoCommandFragments(port: number): string[] {
   return [launcher, `-p ${port}`];
 }
 
+export class MotoUnavailableError extends Error {
+  override readonly name = 'MotoUnavailableError';
+}
+
+/** Whether moto serves requests: its own dashboard route answers once it does. */
+export async function motoAnswers(endpoint: string): Promise<boolean> {
+  try {
+    return (await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) })).status < 500;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until the moto server at `endpoint` answers; dev:up starts the emulator while moto is still starting. */
+export async function waitForMoto(endpoint: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await motoAnswers(endpoint))) {
+    if (Date.now() > deadline) {
+      throw new MotoUnavailableError(`the moto server at ${endpoint} did not answer within ${timeoutMs / 1000} s; the emulator needs it as its control plane (see moto's log)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export interface MotoOptions {
   port: number;
   logFile: string;
@@ -43,8 +67,7 @@ export async function startMoto(options: MotoOptions): Promise<MotoServer> {
   await waitUntilReady({
     service: `the moto server on port ${options.port}`, process: server, logFile: options.logFile,
     timeoutMs: options.startTimeoutMs ?? 30_000,
-    // moto's own dashboard route: it answers once the server is serving requests.
-    probe: async () => (await fetch(`${endpoint}/moto-api/`)).status < 500,
+    probe: () => motoAnswers(endpoint),
   });
   return { endpoint, pid: server.pid, stop: () => server.stop() };
 }

@@ -95,6 +95,20 @@ describe('dev environment', () => {
     }
   });
 
+  it('stops the emulator it started beside moto when moto cannot start', async () => {
+    const config = await privateConfig();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(config.ports.moto, '127.0.0.1', resolve));
+    try {
+      await expect(up(config)).rejects.toThrow(`port ${config.ports.moto}`);
+      expect((await status(config)).map((component) => component.pid)).toEqual([undefined, undefined]);
+      const emulatorProcesses = () => processesUsing(`"gatewayPort":${config.ports.gateway}`);
+      await waitFor('the emulator to be gone', async () => (emulatorProcesses().length === 0 ? true : undefined), 15_000);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('leaves alone an unrelated process that reuses a pid its pid files name', async () => {
     const config = await privateConfig();
     const paths = devPaths(config.stateDir);
