@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
 import { projectRoot } from '../stage/python-env.js';
 import { skipLines } from '../test/prerequisites.js';
 
@@ -27,17 +28,36 @@ function runTier(script: string): Promise<{ status: number | null; output: strin
   });
 }
 
+/** The machine's CPU time so far, busy and in all, over every core (ms). */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    busy += times.user + times.nice + times.sys + times.irq;
+    total += times.user + times.nice + times.sys + times.irq + times.idle;
+  }
+  return { busy, total };
+}
+
+/** How busy the machine's cores were since `before`: what a tier leaves idle is time another could use. */
+function busyShare(before: ReturnType<typeof cpuTimes>): string {
+  const after = cpuTimes();
+  const share = after.total > before.total ? (after.busy - before.busy) / (after.total - before.total) : 0;
+  return `cores ${Math.round(share * 100)} % busy`;
+}
+
 const failed: string[] = [];
 const skipped: string[] = [];
 for (const tier of tiers) {
   console.log(`\n=== ${tier.name} ===`);
   const started = Date.now();
+  const cpuBefore = cpuTimes();
   const result = await runTier(tier.script);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const seconds = `${((Date.now() - started) / 1000).toFixed(1)} s, ${busyShare(cpuBefore)}`;
   skipped.push(...[...new Set(skipLines(result.output))].map((line) => `${tier.name}: ${line}`));
-  if (result.status === 0) console.log(`=== ${tier.name}: passed in ${seconds} s ===`);
+  if (result.status === 0) console.log(`=== ${tier.name}: passed in ${seconds} ===`);
   else {
-    console.log(`=== ${tier.name}: FAILED (exit ${result.status}) after ${seconds} s ===`);
+    console.log(`=== ${tier.name}: FAILED (exit ${result.status}) after ${seconds} ===`);
     failed.push(tier.name);
   }
 }
