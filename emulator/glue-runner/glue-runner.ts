@@ -9,7 +9,7 @@ import { awsClientConfig, type AwsTarget } from '../../stage/aws-target.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { GlueApiError } from './glue-errors.js';
 import type { JobRun, JobRunState } from './job-run.js';
-import { jitConf, mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
+import { driverConf, isShortRun, mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
 import { stopOrphanedProcesses } from './orphaned-processes.js';
 import type { RoleSessions } from '../iam/role-sessions.js';
 import { runAccess, type RunAccess } from './run-environment.js';
@@ -338,8 +338,8 @@ export class GlueRunner {
     if (prepared.shell) {
       return spawnRun(this.options.python, [prepared.script, ...prepared.argv], { PYTHONPATH: prepared.pyFiles.join(':') });
     }
-    // A pre-warmed process runs on the JVM for short runs (jitConf): a large input starts cold on the full JIT.
-    const long = jitConf(prepared.inputBytes).length === 0;
+    // A pre-warmed process runs a JVM for short runs (driverConf): a large input starts cold on the full JIT and a larger heap.
+    const long = !isShortRun(prepared.inputBytes);
     const pooled = long ? undefined : this.pool?.take(run.JobName, artifactDigest([prepared.script, ...prepared.pyFiles]), {
       script: prepared.script, pyFiles: prepared.pyFiles, argv: prepared.argv, env, cwd: runDir,
       buckets: Object.fromEntries(prepared.buckets.map((bucket) => [bucket, join(mount.dir, bucket)])),
@@ -349,10 +349,10 @@ export class GlueRunner {
       return pooled;
     }
     if (this.pool) {
-      const why = long ? `its input of ${(prepared.inputBytes / 2 ** 20).toFixed(0)} MiB runs on the full JIT` : 'no pre-warmed Spark process is ready';
+      const why = long ? `its input of ${(prepared.inputBytes / 2 ** 20).toFixed(0)} MiB runs on a JVM for long runs` : 'no pre-warmed Spark process is ready';
       this.options.log?.(`glue run ${run.Id} of ${run.JobName} starts cold: ${why}`);
     }
-    const conf = [...s3MountConf({ buckets: prepared.buckets, mountDir: mount.dir }), ...jitConf(prepared.inputBytes)];
+    const conf = [...s3MountConf({ buckets: prepared.buckets, mountDir: mount.dir }), ...driverConf(prepared.inputBytes)];
     return spawnRun(this.options.sparkSubmit, sparkSubmitArgs({ script: prepared.script, pyFiles: prepared.pyFiles, conf, args: prepared.argv }), this.sparkEnv());
   }
 

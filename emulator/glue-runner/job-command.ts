@@ -32,11 +32,25 @@ export function s3MountConf(options: { buckets: string[]; mountDir: string }): s
 export const SHORT_RUN_INPUT_BYTES = 64 * 1024 * 1024;
 
 /**
- * Spark settings choosing the driver JVM's JIT for a run whose inputs total `inputBytes`; undefined means not
- * known yet (a pre-warmed process, which serves the small files of the edit-and-upload loop).
+ * The heap of a run's driver JVM (in local mode it is the executor too) when its input is larger than
+ * SHORT_RUN_INPUT_BYTES. Spark's default of 1 GiB failed a 2 GB, 10M-row file with OutOfMemoryError while
+ * it read and cached the lines; AWS Glue gives a G.1X driver 10 GiB. Small runs and pre-warmed processes
+ * keep the default, so that an idle pool holds little memory.
  */
-export function jitConf(inputBytes: number | undefined): string[] {
-  return inputBytes === undefined || inputBytes <= SHORT_RUN_INPUT_BYTES ? ['spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1'] : [];
+export const LONG_RUN_DRIVER_MEMORY = '4g';
+
+/**
+ * Spark settings for the driver JVM of a run whose inputs total `inputBytes`: its JIT and its heap. Undefined
+ * means not known yet (a pre-warmed process, which serves the small files of the edit-and-upload loop).
+ */
+export function driverConf(inputBytes: number | undefined): string[] {
+  if (isShortRun(inputBytes)) return ['spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1'];
+  return [`spark.driver.memory=${LONG_RUN_DRIVER_MEMORY}`];
+}
+
+/** Whether a run of `inputBytes` (undefined: not known yet) is short: see SHORT_RUN_INPUT_BYTES. */
+export function isShortRun(inputBytes: number | undefined): boolean {
+  return inputBytes === undefined || inputBytes <= SHORT_RUN_INPUT_BYTES;
 }
 
 /** The command line of a glueetl run: spark-submit in local mode with the job's Python files. */

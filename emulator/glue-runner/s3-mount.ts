@@ -1,5 +1,7 @@
-import { createReadStream, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { keyPathProblem } from '../../contract/s3-uri.js';
 
@@ -59,7 +61,8 @@ export class S3Mount {
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, await object.Body!.transformToByteArray());
+      // Streamed to disk: a run's input can be gigabytes.
+      await pipeline(object.Body as Readable, createWriteStream(target));
       // The job records the source's modification time as lineage: keep S3's, not the download's.
       if (object.LastModified) utimesSync(target, object.LastModified, object.LastModified);
       return true;

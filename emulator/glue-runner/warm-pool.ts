@@ -5,7 +5,7 @@ import { GetJobsCommand, type GlueClient, type Job } from '@aws-sdk/client-glue'
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isS3Uri, parseS3Uri } from '../../contract/s3-uri.js';
 import { generateSales } from '../../generator/generate-sales.js';
-import { jitConf, mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
+import { driverConf, mergeJobArguments, s3MountConf, scriptArgv, sparkSubmitArgs } from './job-command.js';
 import { PoolProcess, poolWorkerScript, type PoolAssignment } from './pool-process.js';
 import { unassignedEnvironment } from './run-environment.js';
 import { S3Mount } from './s3-mount.js';
@@ -196,7 +196,7 @@ export class WarmPool {
       pooled = new PoolProcess({
         jobName: job.Name!, digest: artifactDigest([script, ...pyFiles]), signature, dir,
         command: this.options.sparkSubmit,
-        args: sparkSubmitArgs({ script: poolWorkerScript, name: basename(script), pyFiles: [], conf: [...s3MountConf({ buckets: [WARMUP_BUCKET], mountDir: mount.dir }), ...jitConf(undefined)], args: [dir] }),
+        args: sparkSubmitArgs({ script: poolWorkerScript, name: basename(script), pyFiles: [], conf: [...s3MountConf({ buckets: [WARMUP_BUCKET], mountDir: mount.dir }), ...driverConf(undefined)], args: [dir] }),
         env: { ...process.env, ...this.options.sparkEnv, ...unassignedEnvironment() },
         onReady: (ready) => {
           this.failures.delete(job.Name!);

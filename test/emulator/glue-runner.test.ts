@@ -257,13 +257,15 @@ describe('glue runner', () => {
     });
   });
 
-  it('runs a small input on the JVM for short runs and a large one on the full JIT, the same script either way', async () => {
+  it('runs a small input on the JVM for short runs and a large one on the full JIT with a larger heap, the same script either way', async () => {
     await defineJob({
       name: 'jit-probe', type: 'glueetl', maxConcurrentRuns: 2, timeoutMinutes: 30,
       script: [
         'from pyspark.sql import SparkSession',
-        'arguments = SparkSession.builder.getOrCreate()._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()',
+        'jvm = SparkSession.builder.getOrCreate()._jvm',
+        'arguments = jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()',
         'print("jit:", ",".join(str(a) for a in arguments if "Tiered" in str(a)) or "full")',
+        'print("heap:", jvm.java.lang.Runtime.getRuntime().maxMemory() // 2**20)',
       ].join('\n'),
     });
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'jit/small.csv', Body: 'order_id\n1\n' }));
@@ -272,11 +274,15 @@ describe('glue runner', () => {
       const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'jit-probe', Arguments: { '--input_uri': `s3://${bucket}/jit/${size}.csv` } }));
       return finalRun('jit-probe', JobRunId!);
     }));
-    const jit = runs.map((run) => {
+    const [small, large] = runs.map((run) => {
       expect(run.JobRunState).toBe('SUCCEEDED');
-      return /^jit: (.*)$/m.exec(readFileSync(join(harness.stateDir, 'glue-runs', run.Id!, 'output.log'), 'utf8'))?.[1];
+      const output = readFileSync(join(harness.stateDir, 'glue-runs', run.Id!, 'output.log'), 'utf8');
+      return { jit: /^jit: (.*)$/m.exec(output)?.[1], heapMiB: Number(/^heap: (\d+)$/m.exec(output)?.[1]) };
     });
-    expect(jit).toEqual(['-XX:TieredStopAtLevel=1', 'full']);
+    expect([small!.jit, large!.jit]).toEqual(['-XX:TieredStopAtLevel=1', 'full']);
+    // The JVM reports a little less than -Xmx (one survivor space): 1 GiB is Spark's default, 4 GiB the long runs'.
+    expect(small!.heapMiB).toBeLessThanOrEqual(1024);
+    expect(large!.heapMiB).toBeGreaterThan(3 * 1024);
   }, 240_000);
 
   describe('a PySpark run that fails says why in one line, in the user\'s terms', () => {
