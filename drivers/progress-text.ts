@@ -1,4 +1,3 @@
-import { UPLOAD_PART_BYTES } from './upload-file.js';
 import type { RunProgress } from './follow-run.js';
 
 const PHASE_TEXT: Record<RunProgress['phase'], string> = {
@@ -21,16 +20,4 @@ export function describeProgress(progress: RunProgress): string {
     : progress.jobRun?.ErrorMessage ? ` (${progress.jobRun.ErrorMessage})`
       : progress.jobRun?.Id ? ` (${progress.jobRun.Id.slice(0, 11)}…)` : '';
   return `[${elapsed}] ${PHASE_TEXT[progress.phase]}${detail}`;
-}
-
-/** Prints an upload's progress in tenths, for a file large enough to go up in parts (UPLOAD_PART_BYTES). */
-export function uploadProgress(write: (line: string) => void = (line) => console.log(line)): (sent: number, bytes: number) => void {
-  let shownTenths = 0;
-  const mib = (value: number) => Math.round(value / 2 ** 20).toLocaleString('en-US');
-  return (sent, bytes) => {
-    const tenths = Math.floor((sent / bytes) * 10);
-    if (bytes <= UPLOAD_PART_BYTES || tenths <= shownTenths) return;
-    shownTenths = tenths;
-    write(`  uploading: ${mib(sent)} of ${mib(bytes)} MiB sent (${tenths * 10} %)`);
-  };
 }

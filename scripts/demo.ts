@@ -9,7 +9,7 @@ import { startLocalStage } from '../emulator/dev-env/local-stage.js';
 import { generateSales } from '../generator/generate-sales.js';
 import { followRun } from '../drivers/follow-run.js';
 import { localPipeline } from '../drivers/local-pipeline.js';
-import { describeProgress, uploadProgress } from '../drivers/progress-text.js';
+import { describeProgress } from '../drivers/progress-text.js';
 import { reconcileRun } from '../drivers/reconcile-run.js';
 import { readGroundTruth } from '../generator/truth-file.js';
 import { uploadFile } from '../drivers/upload-file.js';
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   try {
     step(`uploading to s3://${pipeline.bucket}/${DEMO_KEY} and following the run`);
     const uploaded = Date.now();
-    const object = await uploadFile(pipeline.s3, { file: csvPath, bucket: pipeline.bucket, key: DEMO_KEY, onProgress: uploadProgress() });
+    const object = await uploadFile(pipeline.s3, { file: csvPath, bucket: pipeline.bucket, key: DEMO_KEY });
     console.log(`  uploaded ${number(object.bytes)} bytes, version ${object.version}: run ${object.runId}`);
     const audit = await followRun({
       glue: pipeline.glue, warehouse: pipeline.warehouse, jobName: pipeline.jobName, runId: object.runId,

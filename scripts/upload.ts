@@ -1,10 +1,9 @@
 // `npm run upload -- FILE [--source NAME] [--bucket NAME] [--key KEY]`: puts a CSV (or .csv.gz) under raw/ of the local
 // stage's data bucket; with --source under raw/NAME/, where the trigger gives the job the source profile NAME.
+import { createReadStream, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
-import { uploadProgress } from '../drivers/progress-text.js';
-import { putFile } from '../drivers/upload-file.js';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { profileUri, rawObjectKey } from '../contract/source-name.js';
 import { sourceProfileExists } from '../lambda/trigger/source-profile.js';
 import { awsClientConfig } from '../stage/aws-target.js';
@@ -35,8 +34,9 @@ try {
         + `write sources/${values.source}.json (npm run sources:infer -- --input ${file} --name ${values.source}) and apply it with npm run dev:up`);
     }
   }
-  const put = await putFile(s3, { file, bucket, key, onProgress: uploadProgress() });
-  console.log(`uploaded ${file} (${put.bytes} bytes) to s3://${bucket}/${key}${put.version ? ` version ${put.version}` : ''}`);
+  const { size } = statSync(file);
+  const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }));
+  console.log(`uploaded ${file} (${size} bytes) to s3://${bucket}/${key}${put.VersionId ? ` version ${put.VersionId}` : ''}`);
 } catch (error) {
   console.error(`upload: ${(error as Error).message}`);
   process.exitCode = 1;
