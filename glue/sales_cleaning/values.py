@@ -1,9 +1,9 @@
 """Per-column parsers: Column expressions that turn one field's text into its clean form.
 
-Each takes the field's text already trimmed (`trim`, which clean.py computes once per field: Spark
-does not share an expression between the branches of a CASE WHEN, so a parser that trimmed its own
-input would trim it again in every branch). Each returns null when the text does not parse; the
-reasons are decided in validation.py.
+Each takes the field's text already trimmed (`trim`, which clean.py computes once per field: a parser
+that trimmed its own input would trim it again in most branches of its CASE WHEN, as Spark shares an
+expression only when the first condition or every branch uses it). Each returns null when the text does
+not parse; the reasons are decided in validation.py.
 """
 
 from __future__ import annotations
