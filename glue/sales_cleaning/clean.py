@@ -1,8 +1,9 @@
 """Well-formed records → typed clean columns, their rejection reasons and data-quality flags.
 
-The work is done in three selects (raw values, parsed values, clean columns and reasons) so that
-every parser runs once per row: a value used by several rules is a column, not a copy of its
-expression, which also keeps Spark's query plans small.
+The work is done in staged selects (trimmed fields, fields with null tokens as null, parsed values,
+clean columns and reasons) so that every field is trimmed and every parser runs once per row: a value
+used by several rules is a column, not a copy of its expression, which also keeps Spark's query plans
+small. (Spark's optimizer keeps two selects apart when merging them would copy a costly expression.)
 """
 
 from __future__ import annotations
@@ -48,12 +49,12 @@ def _parsed(column: str) -> Column:
     return F.col(f"_parsed_{column}")
 
 
-def _raw_value(mapping: HeaderMapping, column: str) -> Column:
-    """The column's field with null tokens as null; null when the file has no such column."""
+def _field_text(mapping: HeaderMapping, column: str) -> Column:
+    """The column's field, trimmed; null when the file has no such column."""
     position = mapping.positions.get(column)
     if position is None:
         return F.lit(None).cast("string")
-    return values.without_null_tokens(F.col("fields")[position])
+    return values.trim(F.col("fields")[position])
 
 
 def required_columns(mapping: HeaderMapping) -> list[str]:
@@ -68,10 +69,10 @@ def _decimal(value: Column, column: str) -> Column:
 
 def fill_order_level(raw: DataFrame, columns: tuple[str, ...]) -> DataFrame:
     """A null raw value of an order-level column takes the first non-null one among the lines of its order
-    (same trimmed order id) in file order. Lines without an order id are left as they are."""
+    (same order id) in file order. Lines without an order id are left as they are."""
     if not columns:
         return raw
-    order_id = values.trim(_raw("order_id"))
+    order_id = _raw("order_id")
     order = (
         Window.partitionBy(order_id)
         .orderBy("source_line")
@@ -92,14 +93,14 @@ def clean_fields(
 ) -> DataFrame:
     """Adds the clean columns, `reasons` and the quality flags to records with `fields` (null when malformed),
     reading numbers and dates as the profile's format says."""
+    texts = records.select("*", *[_field_text(mapping, column).alias(f"_raw_{column}") for column in INPUT_COLUMNS])
     raw = fill_order_level(
-        records.select("*", *[_raw_value(mapping, column).alias(f"_raw_{column}") for column in INPUT_COLUMNS]),
+        texts.withColumns({f"_raw_{column}": values.without_null_tokens(_raw(column)) for column in INPUT_COLUMNS}),
         profile.order_level,
     )
     separator = profile.decimal_separator
     parsed = raw.select(
         "*",
-        *[values.trim(_raw(column)).alias(f"_parsed_{column}") for column in ID_COLUMNS],
         values.parse_date(_raw("order_date"), profile.date_formats).alias("_parsed_order_date"),
         values.parse_quantity(_raw("quantity"), separator).alias("_parsed_quantity"),
         values.parse_price(_raw("unit_price"), separator).alias("_parsed_unit_price"),
@@ -110,7 +111,7 @@ def clean_fields(
     )
     row = ParsedRow(
         raw={column: _raw(column) for column in INPUT_COLUMNS},
-        ids={column: _parsed(column) for column in ID_COLUMNS},
+        ids={column: _raw(column) for column in ID_COLUMNS},
         order_date=_parsed("order_date"),
         quantity=_parsed("quantity"),
         price=_parsed("unit_price"),

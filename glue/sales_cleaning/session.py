@@ -15,6 +15,10 @@ JOB_SETTINGS = {
     # instead of Spark's INT32/INT64 for precisions up to 18. The outputs have no arrays or maps, the
     # other thing this setting changes.
     "spark.sql.parquet.writeLegacyFormat": "true",
+    # The JVM never compiles a method of more than 8,000 bytes of bytecode: it interprets it. The stage that
+    # cleans records generates one of about 64 KB, so Spark is told to run such a stage operator by operator
+    # (in small compiled methods) instead of as one generated method.
+    "spark.sql.codegen.hugeMethodLimit": "8000",
 }
 
 STATIC_SETTINGS = {

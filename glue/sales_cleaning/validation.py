@@ -19,7 +19,8 @@ PRICE_LIMIT = 10 ** (COLUMN["unit_price"].precision - PRICE_SCALE)
 
 @dataclass(frozen=True)
 class ParsedRow:
-    """One row's values as Column expressions: `raw` (null tokens as null) and what they parsed to."""
+    """One row's values as Column expressions: `raw` (each field trimmed, null tokens as null) and what they
+    parsed to."""
 
     raw: dict[str, Column]
     ids: dict[str, Column]

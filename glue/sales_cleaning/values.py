@@ -1,6 +1,9 @@
-"""Per-column parsers: Column expressions that turn one raw text value into its clean form.
+"""Per-column parsers: Column expressions that turn one field's text into its clean form.
 
-Each returns null when the value does not parse; the reasons are decided in validation.py.
+Each takes the field's text already trimmed (`trim`, which clean.py computes once per field: a parser
+that trimmed its own input would trim it again in most branches of its CASE WHEN, as Spark shares an
+expression only when the first condition or every branch uses it). Each returns null when the text does
+not parse; the reasons are decided in validation.py.
 """
 
 from __future__ import annotations
@@ -27,24 +30,23 @@ def trim(value: Column) -> Column:
     return F.call_function("btrim", value, F.lit(WHITESPACE))
 
 
-def without_null_tokens(raw: Column) -> Column:
-    """The raw value, or null when it is one of the contract's null tokens."""
-    return F.when(~F.lower(trim(raw)).isin(reference.null_tokens()), raw)
+def without_null_tokens(text: Column) -> Column:
+    """The trimmed text, or null when it is one of the contract's null tokens."""
+    return F.when(~F.lower(text).isin(reference.null_tokens()), text)
 
 
-def collapsed_text(value: Column) -> Column:
-    """Runs of whitespace (line breaks included) as one space, then trimmed."""
-    return trim(F.regexp_replace(value, r"\s++", " "))
+def collapsed_text(text: Column) -> Column:
+    """Runs of whitespace (line breaks included) as one space; trimmed text has none at either end."""
+    return F.regexp_replace(text, r"\s++", " ")
 
 
 def _time_of_day() -> str:
     return r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
 
 
-def parse_date(value: Column, date_formats: tuple[str, ...] | None = None) -> Column:
+def parse_date(text: Column, date_formats: tuple[str, ...] | None = None) -> Column:
     """Every accepted date form, read as the calendar date written (no time-zone shift); or, given a
     profile's `date_formats`, the first of those Spark patterns that reads the value."""
-    text = trim(value)
     if date_formats is not None:
         # Without a time zone: a time part and an offset are read and dropped, the calendar date written stays.
         return F.coalesce(*[F.to_date(F.to_timestamp_ntz(text, F.lit(pattern))) for pattern in date_formats])
@@ -100,18 +102,17 @@ def _with_point(number: Column, decimal_separator: str) -> Column:
     return F.translate(number, ",", ".")
 
 
-def parse_quantity(value: Column, decimal_separator: str = ".") -> Column:
-    """Whole number (`3`, `3.0`, ` 3 `, `+3`; `3,0` with a decimal comma) as an exact decimal; null when it
+def parse_quantity(text: Column, decimal_separator: str = ".") -> Column:
+    """Whole number (`3`, `3.0`, `+3`; `3,0` with a decimal comma) as an exact decimal; null when it
     is not one."""
-    text = trim(value)
     fraction = rf"\{decimal_separator}0++"
     return F.when(text.rlike(rf"^[+-]?\d++({fraction})?\z"), exact_number(F.regexp_replace(text, rf"{fraction}\z", "")))
 
 
-def parse_price(value: Column, decimal_separator: str = ".") -> Column:
+def parse_price(text: Column, decimal_separator: str = ".") -> Column:
     """`19.99`, `$19.99`, `US$ 19.99`, `USD 19.99`, `1,299.00`, `-5.00` as an exact decimal; null otherwise.
     With a decimal comma: `19,99`, `1.299,00`."""
-    number = F.regexp_replace(trim(value), r"(?i)^(US\$|USD|\$) ?", "")
+    number = F.regexp_replace(text, r"(?i)^(US\$|USD|\$) ?", "")
     point, thousands = rf"\{decimal_separator}", r"\." if decimal_separator == "," else ","
     well_formed = number.rlike(rf"^-?\d{{1,3}}({thousands}\d{{3}})++({point}\d++)?\z") | number.rlike(
         rf"^-?\d++({point}\d++)?\z"
@@ -119,10 +120,9 @@ def parse_price(value: Column, decimal_separator: str = ".") -> Column:
     return F.when(well_formed, exact_number(_with_point(F.regexp_replace(number, thousands, ""), decimal_separator)))
 
 
-def parse_discount(value: Column, decimal_separator: str = ".") -> Column:
+def parse_discount(text: Column, decimal_separator: str = ".") -> Column:
     """`0.15` or `15%` / `15 %` as an exact fraction (`0,15`, `12,5%` with a decimal comma); null when it is
     not a number."""
-    text = trim(value)
     percent = _with_point(F.regexp_extract(text, rf"^({_number(decimal_separator)}) ?%\z", 1), decimal_separator)
     # Percentages keep two decimals fewer, so dividing by 100 stays exact in 18 decimals.
     as_fraction = (exact_number(percent, decimals=16) / F.lit(100).cast("decimal(3,0)")).cast(EXACT)
@@ -131,8 +131,8 @@ def parse_discount(value: Column, decimal_separator: str = ".") -> Column:
     )
 
 
-def parse_email(value: Column) -> Column:
-    email = F.lower(trim(value))
+def parse_email(text: Column) -> Column:
+    email = F.lower(text)
     return F.when(email.rlike(r"^[^@\s]+@[^@\s]+\.[^@\s]+\z"), email)
 
 
@@ -144,30 +144,31 @@ def _lookup(mapping: dict[str, str]) -> Column:
     return F.from_json(F.lit(json.dumps(dict(sorted(mapping.items())))), "map<string,string>")
 
 
-def _variant_key(value: Column) -> Column:
-    """Lower-case, trimmed, runs of whitespace, `_` and `-` as one space (the contract's order)."""
-    return F.regexp_replace(F.lower(trim(value)), r"[\s_\-]++", " ")
+def _variant_key(text: Column) -> Column:
+    """Lower-case, runs of whitespace, `_` and `-` as one space (the contract's order)."""
+    return F.regexp_replace(F.lower(text), r"[\s_\-]++", " ")
 
 
-def canonical_category(value: Column) -> Column:
-    """Known category (any case, spacing, `and`/`&`) → canonical name; unknown → the trimmed value."""
-    key = F.regexp_replace(_variant_key(value), r"\band\b", "&")
-    return F.coalesce(F.element_at(_lookup(reference.category_lookup()), key), trim(value))
+def canonical_category(text: Column) -> Column:
+    """Known category (any case, spacing, `and`/`&`) → canonical name; unknown → the text."""
+    key = F.regexp_replace(_variant_key(text), r"\band\b", "&")
+    return F.coalesce(F.element_at(_lookup(reference.category_lookup()), key), text)
 
 
-def canonical_country(value: Column) -> Column:
+def canonical_country(text: Column) -> Column:
     """Name, alias, ISO alpha-2 or alpha-3 (any case, dots dropped) → ISO alpha-2; unknown → null."""
-    key = trim(F.regexp_replace(F.lower(F.regexp_replace(value, r"\.", "")), r"\s++", " "))
+    # Trimmed again: a dot dropped at either end can leave whitespace there (`US .`).
+    key = trim(F.regexp_replace(F.lower(F.regexp_replace(text, r"\.", "")), r"\s++", " "))
     return F.element_at(_lookup(reference.country_lookup()), key)
 
 
-def _variant(value: Column, mapping: dict[str, str]) -> Column:
-    return F.element_at(_lookup(mapping), _variant_key(value))
+def _variant(text: Column, mapping: dict[str, str]) -> Column:
+    return F.element_at(_lookup(mapping), _variant_key(text))
 
 
-def canonical_payment_method(value: Column) -> Column:
-    return _variant(value, reference.payment_method_lookup())
+def canonical_payment_method(text: Column) -> Column:
+    return _variant(text, reference.payment_method_lookup())
 
 
-def canonical_sales_channel(value: Column) -> Column:
-    return _variant(value, reference.sales_channel_lookup())
+def canonical_sales_channel(text: Column) -> Column:
+    return _variant(text, reference.sales_channel_lookup())

@@ -15,7 +15,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def clean_countries(spark, raws: list[str]) -> list[str | None]:
     frame = spark.createDataFrame([(index, raw) for index, raw in enumerate(raws)], "index int, raw string")
-    rows = frame.select("index", values.canonical_country(values.without_null_tokens(F.col("raw"))).alias("value"))
+    text = values.without_null_tokens(values.trim(F.col("raw")))
+    rows = frame.select("index", values.canonical_country(text).alias("value"))
     return [row["value"] for row in rows.orderBy("index").collect()]
 
 

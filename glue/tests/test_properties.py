@@ -66,7 +66,7 @@ def near(texts):
 
 def column_values(spark, parser, texts):
     frame = spark.createDataFrame([(text,) for text in texts], "value string")
-    return [row[0] for row in frame.select(parser(F.col("value"))).collect()]
+    return [row[0] for row in frame.select(parser(values.trim(F.col("value")))).collect()]
 
 
 # ---------------------------------------------------------------- record splitter
@@ -266,7 +266,8 @@ def test_a_price_parses_to_exactly_the_number_written_or_not_at_all(spark, amoun
 @example(texts=["0" * 20, "0" * 21 + ".5", "-" + "0" * 20 + "%"])
 def test_quantities_and_discounts_parse_to_exactly_the_number_written_or_not_at_all(spark, texts):
     frame = spark.createDataFrame([(text,) for text in texts], "value string")
-    rows = frame.select(values.parse_quantity(F.col("value")), values.parse_discount(F.col("value"))).collect()
+    trimmed = values.trim(F.col("value"))
+    rows = frame.select(values.parse_quantity(trimmed), values.parse_discount(trimmed)).collect()
     for text, (quantity, discount) in zip(texts, rows, strict=True):
         assert quantity == reference_quantity(text), repr(text)
         assert discount == reference_discount(text), repr(text)

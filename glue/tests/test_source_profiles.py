@@ -193,7 +193,7 @@ def test_records_split_on_the_profile_delimiter_and_a_comma_is_then_text(spark, 
 
 def parse(spark, function, raw, *args):
     frame = spark.createDataFrame([(raw,)], "raw string")
-    return frame.select(function(F.col("raw"), *args).alias("value")).first()["value"]
+    return frame.select(function(values.trim(F.col("raw")), *args).alias("value")).first()["value"]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,9 @@ from sales_cleaning import values
 
 
 def clean(spark, function, raw):
-    return spark.createDataFrame([(raw,)], "raw string").select(function(F.col("raw")).alias("value")).first()["value"]
+    """The function applied to the raw value trimmed, as the job gives it every field."""
+    frame = spark.createDataFrame([(raw,)], "raw string")
+    return frame.select(function(values.trim(F.col("raw"))).alias("value")).first()["value"]
 
 
 @pytest.mark.parametrize(
