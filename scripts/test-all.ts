@@ -53,11 +53,11 @@ for (const tier of tiers) {
   const started = Date.now();
   const cpuBefore = cpuTimes();
   const result = await runTier(tier.script);
-  const seconds = `${((Date.now() - started) / 1000).toFixed(1)} s, ${busyShare(cpuBefore)}`;
+  const timing = `${((Date.now() - started) / 1000).toFixed(1)} s, ${busyShare(cpuBefore)}`;
   skipped.push(...[...new Set(skipLines(result.output))].map((line) => `${tier.name}: ${line}`));
-  if (result.status === 0) console.log(`=== ${tier.name}: passed in ${seconds} ===`);
+  if (result.status === 0) console.log(`=== ${tier.name}: passed in ${timing} ===`);
   else {
-    console.log(`=== ${tier.name}: FAILED (exit ${result.status}) after ${seconds} ===`);
+    console.log(`=== ${tier.name}: FAILED (exit ${result.status}) after ${timing} ===`);
     failed.push(tier.name);
   }
 }
