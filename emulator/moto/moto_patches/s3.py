@@ -89,8 +89,8 @@ class _SpooledBody:
 
 
 class _Checksum:
-    """moto's compute_checksum for one algorithm (with its fallbacks when an optional library is missing),
-    fed block by block."""
+    """moto's compute_checksum for one algorithm, fed block by block. Without the optional library an
+    algorithm needs (crc32c, awscrt for CRC64NVME) it is moto's stand-in, CRC32, and not `exact`."""
 
     def __init__(self, algorithm):
         self.algorithm = algorithm.upper()
@@ -98,6 +98,7 @@ class _Checksum:
         self.hash = hash_of(usedforsecurity=False) if hash_of else None
         self.crc = 0
         self.width = 8 if self.algorithm == "CRC64NVME" and HAS_CRT else 4
+        self.exact = True
         if self.algorithm == "CRC64NVME" and HAS_CRT:
             from awscrt import checksums
 
@@ -108,6 +109,7 @@ class _Checksum:
             self.crc_of = crc32c.crc32c
         else:
             self.crc_of = binascii.crc32
+            self.exact = self.hash is not None or self.algorithm == "CRC32"
 
     def update(self, block):
         if self.hash:
@@ -218,7 +220,8 @@ _get_checksum = s3_responses.S3Response._get_checksum
 
 def _checksum_of_spooled_body(self, response_headers):
     """The checksum the client named, as a header or a trailer, checked against the bytes as AWS checks it
-    (moto searched the whole raw body for the trailer and took any value on trust)."""
+    where it can be computed here (moto searched the whole raw body for the trailer and took any value on
+    trust)."""
     body = self.raw_body
     if not isinstance(body, _SpooledBody) or not body.checksum:
         return _get_checksum(self, response_headers)
@@ -226,10 +229,10 @@ def _checksum_of_spooled_body(self, response_headers):
     name = f"x-amz-checksum-{algorithm.lower()}"
     computed = body.checksum.base64()
     sent = self.headers.get(name) or body.trailers.get(name)
-    if sent and sent != computed:
+    if sent and body.checksum.exact and sent != computed:
         raise BadDigest(f"The {algorithm} you specified did not match the calculated checksum.")
-    response_headers[name] = computed
-    return algorithm, computed
+    response_headers[name] = sent or computed
+    return algorithm, sent or computed
 
 
 s3_responses.S3Response._get_checksum = _checksum_of_spooled_body
