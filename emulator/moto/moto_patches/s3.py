@@ -66,21 +66,23 @@ s3_notifications._get_s3_event = _s3_event_with_version
 
 
 class _SpooledBody:
-    """An object's bytes in a SpooledTemporaryFile (on disk past moto's key buffer size), with the MD5 and the
-    checksum the client named computed as they were written, and the checksums the client sent as trailers.
-    Deliberately not file-like (no read): moto's request setup reads anything file-like whole into memory."""
+    """An object's bytes in a SpooledTemporaryFile (on disk past moto's key buffer size), with the MD5 (unless
+    the ETag is another's, as a multipart upload's is) and the checksum the client named computed as they were
+    written, and the checksums the client sent as trailers. Deliberately not file-like (no read): moto's
+    request setup reads anything file-like whole into memory."""
 
-    def __init__(self, checksum_algorithm=""):
+    def __init__(self, checksum_algorithm="", md5=True):
         self.file = tempfile.SpooledTemporaryFile(get_s3_default_key_buffer_size())
         self.size = 0
-        self.md5 = hashlib.md5(usedforsecurity=False)
+        self.md5 = hashlib.md5(usedforsecurity=False) if md5 else None
         self.checksum = _Checksum(checksum_algorithm) if checksum_algorithm else None
         self.trailers = {}
 
     def write(self, block):
         self.file.write(block)
         self.size += len(block)
-        self.md5.update(block)
+        if self.md5:
+            self.md5.update(block)
         if self.checksum:
             self.checksum.update(block)
 
@@ -248,7 +250,7 @@ def _adopt_spooled_value(self, new_value):
     self._value_buffer.close()
     self._value_buffer = new_value.file
     self.contentsize = new_value.size
-    if self._etag is None:
+    if self._etag is None and new_value.md5:
         self._etag = new_value.md5.hexdigest()
 
 
@@ -320,7 +322,7 @@ def _complete_into_file(self, body):
         self.metadata.get("x-amz-checksum-algorithm"), self.metadata.get("x-amz-checksum-type")
     )
     whole = checksums.checksum_type != "COMPOSITE"
-    value = _SpooledBody(checksums.checksum_algorithm if whole else "")
+    value = _SpooledBody(checksums.checksum_algorithm if whole else "", md5=False)
     md5s = bytearray()
     last = None
     for number, etag in body:
