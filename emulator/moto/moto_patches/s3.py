@@ -6,14 +6,14 @@
 - S3 event notifications carry the object's versionId (on a versioned bucket) and a sequencer, as AWS's
   do; moto sends only key, size and eTag, so two uploads of the same bytes looked like one. Their keys
   keep "/" unescaped, as AWS's do (moto escapes it as %2F).
-- An object's bytes live in a file past moto's key buffer size (5 MiB), never whole in memory, as on AWS,
-  where an object's size does not matter to the client's peer. moto read every PutObject and UploadPart
-  body whole, decoded aws-chunked into a second copy (appending each chunk to an immutable bytes object,
-  so a 190 MB file took 138 s), joined multipart uploads in a bytearray and served GetObject from a full
-  read of the object: a 2 GB upload held 7.9 GB. Now the body is read from the socket in blocks into the
-  key's file, aws-chunked decoded on the way with its MD5 and checksum computed as it passes (the
-  checksum checked as AWS checks it), CompleteMultipartUpload copies the parts into the key's file in
-  blocks, and GetObject (ranges too) streams from the file.
+- An object's bytes live in a file past moto's key buffer size (5 MiB), never whole in memory: S3 takes
+  and serves objects of any size as streams. moto read every PutObject and UploadPart body whole, decoded
+  aws-chunked into a second copy (appending each chunk to an immutable bytes object, so a 190 MB file
+  took 138 s), joined multipart uploads in a bytearray and served GetObject from a full read of the
+  object: a 2 GB upload held 7.9 GB. Now the body is read from the socket in blocks into the key's file,
+  aws-chunked decoded on the way with its MD5 and checksum computed as it passes (a checksum that does
+  not match is refused as BadDigest, as S3 refuses it), CompleteMultipartUpload copies the parts into the
+  key's file in blocks, and GetObject (ranges too) streams from the file.
 """
 
 import base64
