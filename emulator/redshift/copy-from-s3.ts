@@ -99,7 +99,7 @@ async function copyStream(client: pg.ClientBase, sql: string, source: Readable):
  * while this one is converted, and Postgres parses each chunk while the next is built: a COPY per object
  * would leave Node and Postgres waiting on each other at every object's end.
  */
-async function* parquetObjectsAsCsv(options: { s3: S3Client; copy: CopyCommand; uris: string[]; columns: string[] }): AsyncGenerator<string> {
+async function* parquetObjectsAsCsv(options: { s3: S3Client; copy: CopyCommand; uris: string[]; columns: string[]; objectRows: number[] }): AsyncGenerator<string> {
   const { s3, copy, uris, columns } = options;
   let next: Promise<Buffer> | undefined = readObject(s3, uris[0]!);
   for (let index = 0; index < uris.length; index++) {
@@ -111,15 +111,38 @@ async function* parquetObjectsAsCsv(options: { s3: S3Client; copy: CopyCommand; 
     if (parquet.columnNames.length !== columns.length) {
       throw new CopyLoadError(`COPY ${copy.table}: ${uris[index]} has ${parquet.columnNames.length} columns (${parquet.columnNames.join(', ')}) but the load targets ${columns.length} (${columns.join(', ')}); Parquet columns map to table columns by position`);
     }
+    options.objectRows.push(parquet.rows);
     yield* parquet.chunks();
   }
 }
 
+/**
+ * Where a Postgres error's line of the one COPY is: the object and its row (1-based), as Redshift's
+ * load errors name the file and line. Undefined when the error names no line.
+ */
+function rowOfError(error: unknown, uris: string[], objectRows: number[]): string | undefined {
+  const line = /\bline (\d+)/.exec((error as { where?: string }).where ?? '');
+  if (!line) return undefined;
+  let row = Number(line[1]);
+  for (let index = 0; index < objectRows.length; index++) {
+    if (row <= objectRows[index]!) return `${uris[index]}, row ${row}`;
+    row -= objectRows[index]!;
+  }
+  return undefined;
+}
+
 async function copyParquet(options: { client: pg.ClientBase; s3: S3Client; copy: CopyCommand; uris: string[] }): Promise<number> {
-  const { client, copy } = options;
+  const { client, copy, uris } = options;
   const columns = copy.columns ?? await tableColumns(client, copy.table);
-  const text = Readable.from(parquetObjectsAsCsv({ ...options, columns }));
-  return copyStream(client, `COPY ${copy.table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, text);
+  const objectRows: number[] = [];
+  const text = Readable.from(parquetObjectsAsCsv({ ...options, columns, objectRows }));
+  try {
+    return await copyStream(client, `COPY ${copy.table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, text);
+  } catch (error) {
+    const where = rowOfError(error, uris, objectRows);
+    if (where === undefined) throw error;
+    throw new CopyLoadError(`COPY ${copy.table}: ${(error as Error).message} (in ${where})`, { cause: error });
+  }
 }
 
 function delimitedCopySql(copy: CopyCommand): string {

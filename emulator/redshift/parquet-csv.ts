@@ -88,6 +88,8 @@ function csvLines(columns: string[][], rows: number): string {
 
 export interface ParquetCsv {
   columnNames: string[];
+  /** Rows in the file: lines of CSV text. */
+  rows: number;
   /** CSV text, in chunks of at most SLICE_ROWS rows. */
   chunks(): AsyncGenerator<string>;
 }
@@ -122,6 +124,7 @@ export function parquetAsCsv(file: ArrayBuffer): ParquetCsv {
 
   return {
     columnNames,
+    rows: Number(metadata.num_rows),
     async *chunks() {
       let rowStart = 0;
       for (const group of metadata.row_groups) {

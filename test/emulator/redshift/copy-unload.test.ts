@@ -126,6 +126,18 @@ describe('COPY from S3 and UNLOAD to S3', () => {
     expect(await rows('SELECT count(*) FROM narrow')).toEqual([[0]]);
   });
 
+  it('fails a Parquet COPY on a value Postgres refuses, naming the object and its row', async () => {
+    const urls = ['a', 'b'].map((name) => `s3://${bucket}/row-groups/${name}.snappy.parquet`);
+    for (const url of urls) await put(url.slice(`s3://${bucket}/`.length), rowGroupsFixture);
+    await put('manifests/twice.manifest', manifest(urls.map((url) => ({ url, mandatory: true, meta: { content_length: rowGroupsFixture.length } }))));
+    await harness.execute('CREATE TABLE unique_ids (id BIGINT PRIMARY KEY, label VARCHAR(40), amount DECIMAL(12,2), day DATE, at TIMESTAMP)');
+    // The second object repeats the first's ids: its first row is the first to fail.
+    const copy = await harness.execute(`COPY unique_ids FROM 's3://${bucket}/manifests/twice.manifest' ${role} FORMAT AS PARQUET MANIFEST`);
+    expect(copy.Status).toBe('FAILED');
+    expect(copy.Error).toMatch(/duplicate key value violates unique constraint/);
+    expect(copy.Error).toContain(`(in ${urls[1]}, row 1)`);
+  });
+
   it('loads CSV through a manifest with IGNOREHEADER, DELIMITER, QUOTE and NULL AS, skipping optional entries that are missing', async () => {
     await harness.execute('CREATE TABLE events (id INT, label VARCHAR(40), happened_on DATE)');
     await put('csv/a.csv', 'id;label;happened_on\n1;~semi;colon~;2024-03-05\n2;NONE;2024-03-06\n');
