@@ -94,14 +94,55 @@ async function copyStream(client: pg.ClientBase, sql: string, source: Readable):
   return target.rowCount;
 }
 
-async function copyParquet(options: { client: pg.ClientBase; copy: CopyCommand; uri: string; body: Buffer }): Promise<number> {
-  const { client, copy, uri, body } = options;
-  const columns = copy.columns ?? await tableColumns(client, copy.table);
-  const parquet = parquetAsCsv(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
-  if (parquet.columnNames.length !== columns.length) {
-    throw new CopyLoadError(`COPY ${copy.table}: ${uri} has ${parquet.columnNames.length} columns (${parquet.columnNames.join(', ')}) but the load targets ${columns.length} (${columns.join(', ')}); Parquet columns map to table columns by position`);
+/**
+ * The CSV text of every Parquet object, in order, for one COPY of them all. The next object is fetched
+ * while this one is converted, and Postgres parses each chunk while the next is built: a COPY per object
+ * would leave Node and Postgres waiting on each other at every object's end.
+ */
+async function* parquetObjectsAsCsv(options: { s3: S3Client; copy: CopyCommand; uris: string[]; columns: string[]; objectRows: number[] }): AsyncGenerator<string> {
+  const { s3, copy, uris, columns } = options;
+  let next: Promise<Buffer> | undefined = readObject(s3, uris[0]!);
+  for (let index = 0; index < uris.length; index++) {
+    const body: Buffer = await next!;
+    next = index + 1 < uris.length ? readObject(s3, uris[index + 1]!) : undefined;
+    // Awaited on the next turn; until then a failed read must not count as unhandled.
+    next?.catch(() => undefined);
+    const parquet = parquetAsCsv(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+    if (parquet.columnNames.length !== columns.length) {
+      throw new CopyLoadError(`COPY ${copy.table}: ${uris[index]} has ${parquet.columnNames.length} columns (${parquet.columnNames.join(', ')}) but the load targets ${columns.length} (${columns.join(', ')}); Parquet columns map to table columns by position`);
+    }
+    options.objectRows.push(parquet.rows);
+    yield* parquet.chunks();
   }
-  return copyStream(client, `COPY ${copy.table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, Readable.from(parquet.chunks()));
+}
+
+/**
+ * Where a Postgres error's line of the one COPY is: the object and its row (1-based), as Redshift's
+ * load errors name the file and line. Undefined when the error names no line.
+ */
+function rowOfError(error: unknown, uris: string[], objectRows: number[]): string | undefined {
+  const line = /\bline (\d+)/.exec((error as { where?: string }).where ?? '');
+  if (!line) return undefined;
+  let row = Number(line[1]);
+  for (let index = 0; index < objectRows.length; index++) {
+    if (row <= objectRows[index]!) return `${uris[index]}, row ${row}`;
+    row -= objectRows[index]!;
+  }
+  return undefined;
+}
+
+async function copyParquet(options: { client: pg.ClientBase; s3: S3Client; copy: CopyCommand; uris: string[] }): Promise<number> {
+  const { client, copy, uris } = options;
+  const columns = copy.columns ?? await tableColumns(client, copy.table);
+  const objectRows: number[] = [];
+  const text = Readable.from(parquetObjectsAsCsv({ ...options, columns, objectRows }));
+  try {
+    return await copyStream(client, `COPY ${copy.table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, text);
+  } catch (error) {
+    const where = rowOfError(error, uris, objectRows);
+    if (where === undefined) throw error;
+    throw new CopyLoadError(`COPY ${copy.table}: ${(error as Error).message} (in ${where})`, { cause: error });
+  }
 }
 
 function delimitedCopySql(copy: CopyCommand): string {
@@ -120,13 +161,10 @@ export async function copyFromS3(options: { client: pg.ClientBase; s3: S3Client;
   const { client, s3, copy } = options;
   const uris = await sourceObjects(s3, copy);
   if (uris.length === 0) throw new CopyLoadError(`COPY ${copy.table}: the manifest ${copy.source} lists no object to load`);
+  if (copy.format === 'parquet') return copyParquet({ client, s3, copy, uris });
   let rows = 0;
   for (const uri of uris) {
-    if (copy.format === 'parquet') {
-      rows += await copyParquet({ client, copy, uri, body: await readObject(s3, uri) });
-    } else {
-      rows += await copyStream(client, delimitedCopySql(copy), (await openObject(s3, uri)).pipe(skipLines(copy.ignoreHeader)));
-    }
+    rows += await copyStream(client, delimitedCopySql(copy), (await openObject(s3, uri)).pipe(skipLines(copy.ignoreHeader)));
   }
   return rows;
 }

@@ -9,6 +9,8 @@ const bucket = 'warehouse-data';
 const role = "IAM_ROLE 'arn:aws:iam::123456789012:role/redshift-copy'";
 const ddl = readFileSync(new URL('../../../sql/ddl/001_warehouse_tables.sql', import.meta.url), 'utf8');
 const parquetFixture = readFileSync(new URL('../../fixtures/redshift/clean-sales.snappy.parquet', import.meta.url));
+// 10,000 rows in row groups of 9,000 and 1,000; each value follows from the row number (see its writer).
+const rowGroupsFixture = readFileSync(new URL('../../fixtures/redshift/row-groups.snappy.parquet', import.meta.url));
 const CLEAN_COLUMNS = contractColumns.join(', ');
 
 let harness: RedshiftHarness;
@@ -77,6 +79,63 @@ describe('COPY from S3 and UNLOAD to S3', () => {
     await put('manifests/run-2.wrong-length.manifest', manifest([{ url, mandatory: true, meta: { content_length: parquetFixture.length - 1 } }]));
     expect((await copy('manifests/run-2.wrong-length.manifest')).Error)
       .toMatch(new RegExp(`a content_length of ${parquetFixture.length - 1} bytes, but the object has ${parquetFixture.length}`));
+  });
+
+  it('loads every Parquet object of a manifest in one COPY, across row groups and the conversion\'s slices, value for value', async () => {
+    const urls = ['a', 'b'].map((name) => `s3://${bucket}/row-groups/${name}.snappy.parquet`);
+    for (const url of urls) await put(url.slice(`s3://${bucket}/`.length), rowGroupsFixture);
+    await put('manifests/row-groups.manifest', manifest(urls.map((url) => ({ url, mandatory: true, meta: { content_length: rowGroupsFixture.length } }))));
+    await harness.execute('CREATE TABLE grouped (id BIGINT, label VARCHAR(40), amount DECIMAL(12,2), day DATE, at TIMESTAMP)');
+    const copy = await harness.execute(`COPY grouped FROM 's3://${bucket}/manifests/row-groups.manifest' ${role} FORMAT AS PARQUET MANIFEST`);
+    expect(copy.Error).toBeUndefined();
+    expect(copy.ResultRows).toBe(20_000);
+    const ids = Array.from({ length: 10_000 }, (_, i) => i);
+    const nulls = ids.filter((i) => i % 5 === 0).length;
+    const empty = ids.filter((i) => i % 5 !== 0 && i % 11 === 0).length;
+    expect(await rows(`SELECT count(*), count(DISTINCT id), count(label), sum(CASE WHEN label = '' THEN 1 ELSE 0 END), sum(amount),
+      min(day), max(day), max(at) FROM grouped`)).toEqual([
+      [20_000, 10_000, 2 * (10_000 - nulls), 2 * empty, (2 * ids.reduce((sum, i) => sum + i, 0) / 100).toFixed(2), '2024-01-01', '2024-12-31', '2024-03-06 12:16:54.123456'],
+    ]);
+    // Rows either side of the first slice's end (8,192 rows), the first row group's end (9,000) and the file's.
+    expect(await rows('SELECT DISTINCT id, label, amount, day, at FROM grouped WHERE id IN (0, 8191, 8192, 8197, 8999, 9000, 9999) ORDER BY id')).toEqual([
+      [0, null, '0.00', '2024-01-01', '2024-03-06 09:30:15.123456'],
+      [8191, 'l8191', '81.91', '2024-05-19', '2024-03-06 11:46:46.123456'],
+      [8192, 'l8192', '81.92', '2024-05-20', '2024-03-06 11:46:47.123456'],
+      [8197, 'l8197 "q"', '81.97', '2024-05-25', '2024-03-06 11:46:52.123456'],
+      [8999, 'l8999', '89.99', '2024-08-03', '2024-03-06 12:00:14.123456'],
+      [9000, null, '90.00', '2024-08-04', '2024-03-06 12:00:15.123456'],
+      [9999, '', '99.99', '2024-04-27', '2024-03-06 12:16:54.123456'],
+    ]);
+  });
+
+  it('fails a Parquet COPY whose later object has another shape, naming it, and loads none of the objects before it', async () => {
+    await put('row-groups/wide.snappy.parquet', parquetFixture);
+    const urls = [`s3://${bucket}/row-groups/a.snappy.parquet`, `s3://${bucket}/row-groups/wide.snappy.parquet`];
+    await put('row-groups/a.snappy.parquet', rowGroupsFixture);
+    await put('manifests/mixed.manifest', manifest([
+      { url: urls[0]!, mandatory: true, meta: { content_length: rowGroupsFixture.length } },
+      { url: urls[1]!, mandatory: true, meta: { content_length: parquetFixture.length } },
+    ]));
+    await harness.execute('CREATE TABLE narrow (id BIGINT, label VARCHAR(40), amount DECIMAL(12,2), day DATE, at TIMESTAMP)');
+    const load = await harness.batch([
+      'INSERT INTO narrow (id) VALUES (-1)',
+      `COPY narrow FROM 's3://${bucket}/manifests/mixed.manifest' ${role} FORMAT AS PARQUET MANIFEST`,
+    ]);
+    expect(load.Status).toBe('FAILED');
+    expect(load.Error).toContain(`${urls[1]} has 23 columns`);
+    expect(await rows('SELECT count(*) FROM narrow')).toEqual([[0]]);
+  });
+
+  it('fails a Parquet COPY on a value Postgres refuses, naming the object and its row', async () => {
+    const urls = ['a', 'b'].map((name) => `s3://${bucket}/row-groups/${name}.snappy.parquet`);
+    for (const url of urls) await put(url.slice(`s3://${bucket}/`.length), rowGroupsFixture);
+    await put('manifests/twice.manifest', manifest(urls.map((url) => ({ url, mandatory: true, meta: { content_length: rowGroupsFixture.length } }))));
+    await harness.execute('CREATE TABLE unique_ids (id BIGINT PRIMARY KEY, label VARCHAR(40), amount DECIMAL(12,2), day DATE, at TIMESTAMP)');
+    // The second object repeats the first's ids: its first row is the first to fail.
+    const copy = await harness.execute(`COPY unique_ids FROM 's3://${bucket}/manifests/twice.manifest' ${role} FORMAT AS PARQUET MANIFEST`);
+    expect(copy.Status).toBe('FAILED');
+    expect(copy.Error).toMatch(/duplicate key value violates unique constraint/);
+    expect(copy.Error).toContain(`(in ${urls[1]}, row 1)`);
   });
 
   it('loads CSV through a manifest with IGNOREHEADER, DELIMITER, QUOTE and NULL AS, skipping optional entries that are missing', async () => {
