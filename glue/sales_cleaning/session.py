@@ -19,6 +19,10 @@ JOB_SETTINGS = {
     # cleans records generates one of about 64 KB, so Spark is told to run such a stage operator by operator
     # (in small compiled methods) instead of as one generated method.
     "spark.sql.codegen.hugeMethodLimit": "8000",
+    # Records are the union of single-line and multi-line ones (records.assemble_records). By default the
+    # optimizer pushes every projection above a union into each of its branches, so the whole cleaning would
+    # be planned, generated and compiled twice; kept above the union, it is built once for both.
+    "spark.sql.optimizer.excludedRules": "org.apache.spark.sql.catalyst.optimizer.PushProjectionThroughUnion",
 }
 
 STATIC_SETTINGS = {

@@ -1,3 +1,5 @@
+from pyspark.sql import functions as F
+
 from sales_cleaning.session import BYTES_PER_SHUFFLE_PARTITION, STATIC_SETTINGS, shuffle_width
 
 
@@ -13,3 +15,10 @@ def test_a_small_input_shuffles_into_one_partition_per_core_and_a_large_one_into
 def test_the_session_the_tests_run_on_has_the_static_settings_the_job_builds_its_session_with(spark):
     for key, value in STATIC_SETTINGS.items():
         assert spark.sparkContext.getConf().get(key) == value
+
+
+def test_a_projection_over_a_union_is_planned_once_above_it_not_once_per_branch(spark):
+    doubled = spark.range(3).union(spark.range(2)).select((F.col("id") * 2).alias("doubled"))
+    plan = doubled._jdf.queryExecution().optimizedPlan().toString().splitlines()
+    assert [line.lstrip(":+- ").split(" ")[0] for line in plan[:2]] == ["Project", "Union"]
+    assert sorted(row.doubled for row in doubled.collect()) == [0, 0, 2, 2, 4]
