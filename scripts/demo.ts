@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStage } from '../emulator/dev-env/local-stage.js';
 import { generateSales } from '../generator/generate-sales.js';
-import { followRun } from '../drivers/follow-run.js';
+import { followRun, RunTimeoutError } from '../drivers/follow-run.js';
 import { localPipeline } from '../drivers/local-pipeline.js';
 import { describeProgress } from '../drivers/progress-text.js';
 import { reconcileRun } from '../drivers/reconcile-run.js';
@@ -68,6 +68,10 @@ async function main(): Promise<number> {
     const audit = await followRun({
       glue: pipeline.glue, warehouse: pipeline.warehouse, jobName: pipeline.jobName, runId: object.runId,
       timeoutMs: settings.timeoutMinutes * 60_000, onProgress: (progress) => console.log(`  ${describeProgress(progress)}`),
+    }).catch((error: unknown) => {
+      // The run goes on in the stage; a large file on a busy machine may just need longer.
+      if (error instanceof RunTimeoutError) throw new DemoError(`${error.message}; it goes on in the stage (\`npm run dev:status\`): to wait longer, run the demo with --timeout-minutes N (now ${settings.timeoutMinutes})`);
+      throw error;
     });
     const latency = seconds(uploaded);
     console.log(`  loaded ${number(audit.rowsClean)} rows, ${number(audit.rowsRejected)} rejected, ${latency} after the upload`);
