@@ -10,13 +10,14 @@ const tier = (name: string, script: string): Tier => ({ name, script });
 /**
  * Every tier of `npm test`, as steps run in order; the lanes of a step run at the same time, the tiers of a lane
  * one after another. The end-to-end tier mostly waits at first (its stage start is the AWS provider's fixed
- * waits against moto) and then keeps about 87 % of two cores busy, while the Terraform and pytest tiers leave
- * about 30 % idle: run side by side they fill each other's gaps. It starts after vitest, whose files have the
- * tightest timeouts and which first runs `terraform init` on a fresh clone. The run fails when any tier fails.
+ * waits against moto) and then keeps about 87 % of two cores busy, while the pytest tier leaves about 30 % idle:
+ * side by side they fill each other's gaps. The tiers before them run alone: vitest's files have the tightest
+ * timeouts, and the Terraform tier works in terraform/, where a running local stage keeps its provider override.
+ * The run fails when any tier fails.
  */
 const steps: Tier[][][] = [
-  [[tier('lint', 'lint'), tier('python lint', 'lint:python'), tier('type check', 'typecheck'), tier('vitest', 'test:unit')]],
-  [[tier('terraform', 'test:terraform'), tier('pytest', 'test:python')], [tier('end-to-end', 'test:e2e')]],
+  [[tier('lint', 'lint'), tier('python lint', 'lint:python'), tier('type check', 'typecheck'), tier('vitest', 'test:unit'), tier('terraform', 'test:terraform')]],
+  [[tier('pytest', 'test:python')], [tier('end-to-end', 'test:e2e')]],
 ];
 
 /** Writes a tier's output as it comes, each line led by `prefix` (empty when the tier runs alone). */

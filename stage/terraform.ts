@@ -199,7 +199,7 @@ export function localProviderOverride(options: { endpoint: string }): string {
     '  skip_metadata_api_check     = true',
     '  skip_region_validation      = true',
     '  # The emulator answers at once: a 5xx there is a missing feature, which retries would only hide for minutes.',
-    '  max_retries                 = 2',
+    '  max_retries = 2',
     '',
     '  endpoints {',
     endpoints,

@@ -13,7 +13,7 @@ describe('a cloud stage run pointed at the emulator on purpose', () => {
   });
 
   it('refuses an edited override and a missing one', () => {
-    const edited = localProviderOverride({ endpoint }).replace('max_retries                 = 2', 'max_retries                 = 25');
+    const edited = localProviderOverride({ endpoint }).replace('max_retries = 2', 'max_retries = 25');
     expect(edited).not.toBe(localProviderOverride({ endpoint }));
     expect(() => checkEmulatorOverride(endpoint, edited)).toThrow(/not the override generated for the emulator endpoint http:\/\/127\.0\.0\.1:45123/);
     expect(() => checkEmulatorOverride(endpoint, undefined)).toThrow(/is missing for the emulator endpoint/);

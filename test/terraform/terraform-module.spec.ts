@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureCheckovEnv } from '../../stage/python-env.js';
 import { join } from 'node:path';
-import { runTerraform, runTerraformIn, type Stage, stages, terraformDir, terraformVersion, type TerraformResult } from '../../stage/terraform.js';
+import { localProviderOverride, runTerraform, runTerraformIn, type Stage, stages, terraformDir, terraformVersion, type TerraformResult } from '../../stage/terraform.js';
 import { failOrSkip } from '../prerequisites.js';
 
 const execFileAsync = promisify(execFile);
@@ -102,6 +102,15 @@ describe.skipIf(!version)('terraform module', () => {
 
   it('is formatted', async () => {
     expectSuccess(await runTerraform({ args: ['fmt', '-check', '-recursive', '-diff'], stdio: 'pipe' }));
+  });
+
+  it("writes stage local's provider override as terraform fmt would, so the module stays formatted while a local stage runs", async () => {
+    const override = localProviderOverride({ endpoint: 'http://127.0.0.1:4566' });
+    const formatted = await new Promise<string>((resolve, reject) => {
+      const child = execFile('terraform', ['fmt', '-'], (error, stdout) => (error ? reject(error) : resolve(stdout)));
+      child.stdin!.end(override);
+    });
+    expect(formatted).toBe(override);
   });
 
   it('validates', async () => {
