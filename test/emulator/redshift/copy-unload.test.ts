@@ -33,6 +33,14 @@ function manifest(entries: { url: string; mandatory: boolean; meta?: { content_l
   return JSON.stringify({ entries });
 }
 
+/** Puts each Parquet object and a manifest listing them all with their lengths, as the job writes one; returns their URLs. */
+async function putParquetManifest(manifestKey: string, objects: { key: string; body: Buffer }[]): Promise<string[]> {
+  const urls = objects.map(({ key }) => `s3://${bucket}/${key}`);
+  for (const { key, body } of objects) await put(key, body);
+  await put(manifestKey, manifest(objects.map(({ body }, index) => ({ url: urls[index]!, mandatory: true, meta: { content_length: body.length } }))));
+  return urls;
+}
+
 beforeAll(async () => {
   harness = await startRedshiftHarness({ withMoto: true });
   await harness.s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -82,9 +90,7 @@ describe('COPY from S3 and UNLOAD to S3', () => {
   });
 
   it('loads every Parquet object of a manifest in one COPY, across row groups and the conversion\'s slices, value for value', async () => {
-    const urls = ['a', 'b'].map((name) => `s3://${bucket}/row-groups/${name}.snappy.parquet`);
-    for (const url of urls) await put(url.slice(`s3://${bucket}/`.length), rowGroupsFixture);
-    await put('manifests/row-groups.manifest', manifest(urls.map((url) => ({ url, mandatory: true, meta: { content_length: rowGroupsFixture.length } }))));
+    await putParquetManifest('manifests/row-groups.manifest', ['a', 'b'].map((name) => ({ key: `row-groups/${name}.snappy.parquet`, body: rowGroupsFixture })));
     await harness.execute('CREATE TABLE grouped (id BIGINT, label VARCHAR(40), amount DECIMAL(12,2), day DATE, at TIMESTAMP)');
     const copy = await harness.execute(`COPY grouped FROM 's3://${bucket}/manifests/row-groups.manifest' ${role} FORMAT AS PARQUET MANIFEST`);
     expect(copy.Error).toBeUndefined();
@@ -109,13 +115,10 @@ describe('COPY from S3 and UNLOAD to S3', () => {
   });
 
   it('fails a Parquet COPY whose later object has another shape, naming it, and loads none of the objects before it', async () => {
-    await put('row-groups/wide.snappy.parquet', parquetFixture);
-    const urls = [`s3://${bucket}/row-groups/a.snappy.parquet`, `s3://${bucket}/row-groups/wide.snappy.parquet`];
-    await put('row-groups/a.snappy.parquet', rowGroupsFixture);
-    await put('manifests/mixed.manifest', manifest([
-      { url: urls[0]!, mandatory: true, meta: { content_length: rowGroupsFixture.length } },
-      { url: urls[1]!, mandatory: true, meta: { content_length: parquetFixture.length } },
-    ]));
+    const urls = await putParquetManifest('manifests/mixed.manifest', [
+      { key: 'row-groups/a.snappy.parquet', body: rowGroupsFixture },
+      { key: 'row-groups/wide.snappy.parquet', body: parquetFixture },
+    ]);
     await harness.execute('CREATE TABLE narrow (id BIGINT, label VARCHAR(40), amount DECIMAL(12,2), day DATE, at TIMESTAMP)');
     const load = await harness.batch([
       'INSERT INTO narrow (id) VALUES (-1)',
@@ -127,9 +130,7 @@ describe('COPY from S3 and UNLOAD to S3', () => {
   });
 
   it('fails a Parquet COPY on a value Postgres refuses, naming the object and its row', async () => {
-    const urls = ['a', 'b'].map((name) => `s3://${bucket}/row-groups/${name}.snappy.parquet`);
-    for (const url of urls) await put(url.slice(`s3://${bucket}/`.length), rowGroupsFixture);
-    await put('manifests/twice.manifest', manifest(urls.map((url) => ({ url, mandatory: true, meta: { content_length: rowGroupsFixture.length } }))));
+    const urls = await putParquetManifest('manifests/twice.manifest', ['a', 'b'].map((name) => ({ key: `row-groups/${name}.snappy.parquet`, body: rowGroupsFixture })));
     await harness.execute('CREATE TABLE unique_ids (id BIGINT PRIMARY KEY, label VARCHAR(40), amount DECIMAL(12,2), day DATE, at TIMESTAMP)');
     // The second object repeats the first's ids: its first row is the first to fail.
     const copy = await harness.execute(`COPY unique_ids FROM 's3://${bucket}/manifests/twice.manifest' ${role} FORMAT AS PARQUET MANIFEST`);
