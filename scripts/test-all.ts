@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { projectRoot } from '../stage/python-env.js';
+import { failureLines } from '../test/failure-lines.js';
 import { skipLines } from '../test/prerequisites.js';
 
 /** Every tier of `npm test`, in order; the run fails when any tier fails. */
@@ -46,7 +47,7 @@ function busyShare(before: ReturnType<typeof cpuTimes>): string {
   return `cores ${Math.round(share * 100)} % busy`;
 }
 
-const failed: string[] = [];
+const failed: { tier: string; lines: string[] }[] = [];
 const skipped: string[] = [];
 for (const tier of tiers) {
   console.log(`\n=== ${tier.name} ===`);
@@ -58,12 +59,17 @@ for (const tier of tiers) {
   if (result.status === 0) console.log(`=== ${tier.name}: passed in ${timing} ===`);
   else {
     console.log(`=== ${tier.name}: FAILED (exit ${result.status}) after ${timing} ===`);
-    failed.push(tier.name);
+    failed.push({ tier: tier.name, lines: failureLines(result.output) });
   }
 }
 console.log(skipped.length > 0 ? `\nskipped (did not run):\n${skipped.map((line) => `  ${line}`).join('\n')}` : '\nnothing was skipped');
 if (failed.length > 0) {
-  console.error(`\nnpm test failed: ${failed.join(', ')}`);
+  // A CI log may keep only the end of a long run: say here which tests failed, not just which tier.
+  for (const { tier, lines } of failed) {
+    console.error(`\n${tier} failed${lines.length > 0 ? ':' : ' (see its output above)'}`);
+    for (const line of lines) console.error(`  ${line}`);
+  }
+  console.error(`\nnpm test failed: ${failed.map(({ tier }) => tier).join(', ')}`);
   process.exit(1);
 }
 console.log(skipped.length > 0 ? '\nnpm test: every tier that ran passed; see the skipped list above' : '\nnpm test: every tier passed');

@@ -89,7 +89,7 @@ describe('generated Terraform files', () => {
     expect(override).toContain('access_key                  = "test"');
     expect(override).toContain('s3_use_path_style           = true');
     expect(override).toContain('skip_requesting_account_id  = true');
-    expect(override).toContain('max_retries                 = 2');
+    expect(override).toMatch(/^\s+max_retries = 2$/m);
     expect(override).not.toMatch(/resource\s+"/);
   });
 });
