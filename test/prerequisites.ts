@@ -1,3 +1,5 @@
+import { plainLines } from './plain-lines.js';
+
 /**
  * A test tier that needs a program the machine lacks (Terraform, Java, Chromium, sqlfluff) fails under CI
  * and skips elsewhere, loudly: it prints one line starting with `skipMarker`, which `npm test` collects
@@ -25,9 +27,7 @@ export function failOrSkip(options: { what: string; missing: string }): void {
  * own skip counts, and pytest's skip reasons (`-rs`).
  */
 export function skipLines(output: string): string[] {
-  // eslint-disable-next-line no-control-regex -- colour codes are control characters
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
-  return plain.split(/\r?\n/).map((line) => line.trim()).filter((line) =>
+  return plainLines(output).filter((line) =>
     line.startsWith(skipMarker)
     || /^Tests\s.*\b\d+ skipped\b/.test(line)
     || /^SKIPPED \[\d+\]/.test(line)
