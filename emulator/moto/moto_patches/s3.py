@@ -119,9 +119,11 @@ class _Checksum:
         else:
             self.crc = self.crc_of(block, self.crc)
 
+    def digest(self):
+        return self.hash.digest() if self.hash else self.crc.to_bytes(self.width, "big")
+
     def base64(self):
-        digest = self.hash.digest() if self.hash else self.crc.to_bytes(self.width, "big")
-        return base64.b64encode(digest).decode()
+        return base64.b64encode(self.digest()).decode()
 
 
 _block_size = 8 * 1024 * 1024
@@ -332,12 +334,14 @@ def _complete_into_file(self, body):
         if last is not None and last.contentsize < s3_models.S3_UPLOAD_PART_MIN_SIZE:
             raise s3_models.EntityTooSmall()
         md5s.extend(bytes.fromhex(part.etag.strip('"')))
-        part_checksum = _Checksum(checksums.checksum_algorithm)
+        # A composite checksum is the checksum of the parts' checksums; a full-object one is value's own.
+        part_checksum = None if whole else _Checksum(checksums.checksum_algorithm)
         for block in _KeyBytes(part, 0, part.size):
             value.write(block)
-            if not whole:
+            if part_checksum:
                 part_checksum.update(block)
-        checksums.checksum.extend(base64.b64decode(part_checksum.base64()))
+        if part_checksum:
+            checksums.checksum.extend(part_checksum.digest())
         checksums.part_count += 1
         last = part
     if last is None:
