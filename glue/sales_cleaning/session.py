@@ -25,7 +25,7 @@ JOB_SETTINGS = {
     "spark.sql.optimizer.excludedRules": "org.apache.spark.sql.catalyst.optimizer.PushProjectionThroughUnion",
     # The job caches its lines and its classified records once each and reads them back a few times. Compressing
     # a cached batch first tries every encoding on every column (a dictionary of boxed values among them), which
-    # cost 13 % of a 1M-row run's CPU; the records are read back within the run, so they are kept as they are.
+    # took 13 % of a 1M-row run's CPU samples; the records are read back within the run, so they are kept as they are.
     "spark.sql.inMemoryColumnarStorage.compressed": "false",
 }
 
