@@ -334,7 +334,7 @@ def _complete_into_file(self, body):
         if last is not None and last.contentsize < s3_models.S3_UPLOAD_PART_MIN_SIZE:
             raise s3_models.EntityTooSmall()
         md5s.extend(bytes.fromhex(part.etag.strip('"')))
-        # A composite checksum is the checksum of the parts' checksums; a full-object one is value's own.
+        # A composite checksum is the checksum of the parts' checksums; a full-object one is the whole value's own.
         part_checksum = None if whole else _Checksum(checksums.checksum_algorithm)
         for block in _KeyBytes(part, 0, part.size):
             value.write(block)
